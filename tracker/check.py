@@ -1,0 +1,388 @@
+"""One check of endpoints: fetch -> classify -> derive -> diff -> relevance -> store -> (outbox).
+
+`run_checks` is the single entry point: `tracker check` calls it once, the service calls it per source on
+its schedule. Fetching is concurrent (politeness is the fetcher's business); every endpoint's writes are one
+transaction, serialised by a lock on its source_state row, so a manual check racing the service creates no
+duplicate change or alert.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.alerts.outbox import enqueue_change_alert, enqueue_ops_alert
+from tracker.classify_response import classify_response
+from tracker.config import Config
+from tracker.db import transaction
+from tracker.derive import derive
+from tracker.extract import extractor_version
+from tracker.fetch import Fetcher
+from tracker.models import SourceState
+from tracker.normalise import content_hash
+from tracker.relevance import RelevanceClassifier, guess_doc_type
+from tracker.specs import EndpointSpec, SourceSpec, endpoint_key
+from tracker.store import (
+    EndpointContext,
+    StoreOutcome,
+    apply_document,
+    apply_items,
+    lock_state,
+    previous_extraction,
+    raw_sha256,
+    record_snapshot,
+)
+from tracker.types import (
+    ChangeKind,
+    DocType,
+    DocumentExtraction,
+    ErrorClass,
+    ExtractedItem,
+    ExtractionError,
+    FetchRequest,
+    FetchResult,
+    ItemsExtraction,
+    Relevance,
+    RelevanceLabel,
+    ResponseStatus,
+    Verdict,
+)
+
+log = logging.getLogger("tracker.check")
+
+
+@dataclass
+class EndpointReport:
+    """One row of `tracker check`: what happened to one endpoint."""
+
+    source: str
+    endpoint: str
+    status: str  # ResponseStatus value
+    error_class: str | None = None
+    reason: str = ""
+    items: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    document_changed: bool = False
+    baseline: bool = False
+    unchanged: bool = False
+    alerts: int = 0
+    change_ids: list[int] = field(default_factory=list)
+    http_status: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (ResponseStatus.OK, ResponseStatus.NOT_MODIFIED)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+ProgressCallback = Callable[[EndpointReport], None]
+
+
+class Checker:
+    def __init__(self, config: Config, engine: Engine, *, dry_run: bool = False) -> None:
+        self.config = config
+        self.engine = engine
+        self.dry_run = dry_run
+        self.classifier = RelevanceClassifier(config.relevance)
+        # Writes go one at a time: SQLite has one writer anyway, and it keeps PostgreSQL lock order simple.
+        self._write_lock = asyncio.Lock()
+
+    async def run(
+        self, sources: Sequence[SourceSpec], progress: ProgressCallback | None = None
+    ) -> list[EndpointReport]:
+        pairs = [(s, e) for s in sources for e in s.endpoints]
+        async with Fetcher(self.config.fetch, self.config.user_agent()) as fetcher:
+
+            async def one(source: SourceSpec, endpoint: EndpointSpec) -> EndpointReport:
+                report = await self.check_endpoint(fetcher, source, endpoint)
+                if progress:
+                    progress(report)
+                return report
+
+            return list(await asyncio.gather(*(one(s, e) for s, e in pairs)))
+
+    async def check_endpoint(self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec) -> EndpointReport:
+        started = time.monotonic()
+        key = endpoint_key(source.id, endpoint.id)
+        report = EndpointReport(source=source.id, endpoint=endpoint.id, status=ResponseStatus.ERROR.value)
+        try:
+            await self._check(fetcher, source, endpoint, key, report)
+        except Exception as exc:  # one endpoint's bug must not stop the others
+            log.exception("check of %s failed", key)
+            report.status = ResponseStatus.ERROR.value
+            report.error_class = ErrorClass.INTERNAL.value
+            report.reason = f"{type(exc).__name__}: {exc}"[:500]
+            await self._write(lambda s: self._record_failure(s, source, key, report, _now()))
+        report.seconds = round(time.monotonic() - started, 3)
+        log.info(
+            "check %s status=%s items=%d new=%d changed=%d removed=%d doc_changed=%s %.2fs %s",
+            key, report.status, report.items, report.new, report.changed, report.removed,
+            report.document_changed, report.seconds, report.reason,
+        )
+        return report
+
+    async def _check(
+        self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec, key: str, report: EndpointReport
+    ) -> None:
+        state = await asyncio.to_thread(self._read_state, key)
+        request = FetchRequest(
+            url=endpoint.resolved_url(date.today()),
+            method=endpoint.method,
+            headers=dict(endpoint.headers),
+            form=endpoint.form,
+            etag=state.etag if state else None,
+            last_modified=state.last_modified if state else None,
+        )
+        result = await fetcher.fetch(request)
+        report.http_status = result.status_code
+        verdict = classify_response(
+            result,
+            last_good_size=state.last_good_size if state else None,
+            shrink_ratio=self.config.check.shrink_ratio,
+        )
+        report.status, report.error_class, report.reason = (
+            verdict.status.value,
+            verdict.error_class.value if verdict.error_class else None,
+            verdict.reason,
+        )
+        if verdict.status is ResponseStatus.NOT_MODIFIED:
+            await self._write(lambda s: self._record_success(s, source, key, result, report, _now()))
+            report.unchanged = True
+            return
+        if verdict.status is not ResponseStatus.OK:
+            await self._write(lambda s: self._record_failure(s, source, key, report, _now()))
+            return
+
+        ctx = EndpointContext(
+            source=source,
+            endpoint=endpoint,
+            key=key,
+            extractor_version=extractor_version(endpoint),
+            removal_after=endpoint.removal_after or self.config.check.removal_after,
+        )
+        body_sha = raw_sha256(result.body)
+        if state and state.last_raw_sha256 == body_sha and state.last_extractor_version == ctx.extractor_version:
+            # The very same bytes as last time: nothing to parse.
+            await self._write(lambda s: self._record_success(s, source, key, result, report, _now()))
+            report.unchanged = True
+            return
+        try:
+            decoded, extraction = await asyncio.to_thread(
+                derive, endpoint, result.body, result.headers.get("content-type", ""), result.final_url
+            )
+        except (ExtractionError, ValueError) as exc:
+            broken = isinstance(exc, ExtractionError)
+            report.status = (ResponseStatus.BROKEN if broken else ResponseStatus.ERROR).value
+            report.error_class = (ErrorClass.PARSE if broken else ErrorClass.DECODE).value
+            report.reason = str(exc)[:500]
+            await self._write(lambda s: self._record_failure(s, source, key, report, _now()))
+            return
+        if isinstance(extraction, ItemsExtraction) and endpoint.detail is not None:
+            extraction = await self._complete_details(fetcher, ctx, extraction)
+        chash = content_hash(extraction)
+        await self._write(
+            lambda s: self._store(s, ctx, result, decoded.encoding, extraction, chash, body_sha, report)
+        )
+
+    # -- writes ----------------------------------------------------------------------------------
+    async def _write(self, fn: Callable[[Session], None]) -> None:
+        async with self._write_lock:
+            await asyncio.to_thread(self._in_transaction, fn)
+
+    def _in_transaction(self, fn: Callable[[Session], None]) -> None:
+        with transaction(self.engine) as session:
+            fn(session)
+            if self.dry_run:
+                session.rollback()
+
+    def _read_state(self, key: str) -> SourceState | None:
+        with Session(self.engine) as session:
+            return session.get(SourceState, key)
+
+    def _store(
+        self, session: Session, ctx: EndpointContext, result: FetchResult, encoding: str,
+        extraction: ItemsExtraction | DocumentExtraction, chash: str, body_sha: str, report: EndpointReport,
+    ) -> None:
+        now = _now()
+        state = lock_state(session, ctx.key, ctx.source.id, now)
+        if state.last_content_hash == chash and state.last_extractor_version == ctx.extractor_version:
+            outcome = StoreOutcome(unchanged=True, items=_count(extraction))
+        else:
+            previous, rederived = previous_extraction(session, ctx, state)
+            if isinstance(extraction, ItemsExtraction):
+                prev_items = previous if rederived and isinstance(previous, ItemsExtraction) else None
+                outcome = apply_items(session, ctx, state, extraction, prev_items, self._judge(ctx), now)
+            else:
+                prev_doc = previous if isinstance(previous, DocumentExtraction) else None
+                relevance, doc_type = self._judge_document(ctx, extraction)
+                outcome = apply_document(
+                    session, ctx, state, extraction, prev_doc, relevance, doc_type, result.final_url, now
+                )
+            outcome.rederived = rederived
+            snap = record_snapshot(
+                session, ctx, state, result, encoding, extraction, chash, bool(outcome.new_changes), now
+            )
+            for change in outcome.new_changes:
+                change.snapshot_id = snap.id
+                session.add(change)
+                session.flush()
+                outcome.change_ids.append(change.id)  # type: ignore[arg-type]
+                if change.kind != ChangeKind.REMOVED_ITEM and self._should_alert(ctx, change.relevance):
+                    change.alerted = True
+                    report.alerts += len(enqueue_change_alert(session, change, self.config))
+        state.baseline_done = True
+        state.last_raw_sha256 = body_sha
+        state.last_content_hash = chash
+        state.last_extractor_version = ctx.extractor_version
+        self._mark_success(session, state, result, now)
+        report.items, report.new, report.changed = outcome.items, outcome.new, outcome.changed
+        report.removed, report.document_changed = outcome.removed, outcome.document_changed
+        report.baseline, report.unchanged = outcome.baseline, outcome.unchanged
+        report.change_ids = list(outcome.change_ids)
+
+    def _record_success(
+        self, session: Session, source: SourceSpec, key: str, result: FetchResult, report: EndpointReport,
+        now: datetime,
+    ) -> None:
+        state = lock_state(session, key, source.id, now)
+        self._mark_success(session, state, result, now)
+
+    def _mark_success(self, session: Session, state: SourceState, result: FetchResult, now: datetime) -> None:
+        if state.ops_alert_open:
+            enqueue_ops_alert(
+                session, endpoint_key=state.endpoint_key, config=self.config, recovered=True,
+                text=f"{state.endpoint_key} recovered after {state.consecutive_failures} failed checks",
+            )
+            state.ops_alert_open = False
+        state.status = ResponseStatus.OK.value if result.status_code != 304 else ResponseStatus.NOT_MODIFIED.value
+        state.error_class = state.error_message = None
+        state.consecutive_failures = 0
+        state.last_success_at = now
+        if result.status_code != 304:
+            state.etag = result.headers.get("etag")
+            state.last_modified = result.headers.get("last-modified")
+            state.last_good_size = len(result.body)
+        session.add(state)
+
+    def _record_failure(self, session: Session, source: SourceSpec, key: str, report: EndpointReport, now: datetime) -> None:
+        state = lock_state(session, key, source.id, now)
+        state.status = report.status
+        state.error_class = report.error_class
+        state.error_message = report.reason[:2000]
+        state.consecutive_failures += 1
+        threshold = self.config.slack.ops_failure_threshold
+        if state.consecutive_failures >= threshold and not state.ops_alert_open:
+            enqueue_ops_alert(
+                session, endpoint_key=key, config=self.config, recovered=False,
+                text=(
+                    f"{key} failed {state.consecutive_failures} checks in a row: "
+                    f"{report.status} ({report.error_class}) {report.reason}"
+                ),
+            )
+            state.ops_alert_open = True
+        session.add(state)
+
+    # -- relevance ------------------------------------------------------------------------------
+    def _judge(self, ctx: EndpointContext) -> Callable[[ExtractedItem], tuple[Relevance, str]]:
+        def judge(item: ExtractedItem) -> tuple[Relevance, str]:
+            relevance = self._relevance(ctx, item.title, item.summary)
+            doc_type = item.doc_type or guess_doc_type(
+                item.title, item.summary, default=ctx.endpoint.doc_type, language=ctx.source.language
+            )
+            return relevance, DocType(doc_type).value
+
+        return judge
+
+    def _judge_document(self, ctx: EndpointContext, extraction: DocumentExtraction) -> tuple[Relevance, str]:
+        text = " ".join(b.text for b in extraction.blocks[:20])[:4000]
+        return self._relevance(ctx, extraction.title, text), ctx.endpoint.doc_type.value
+
+    def _relevance(self, ctx: EndpointContext, title: str, summary: str) -> Relevance:
+        mode = ctx.endpoint.relevance
+        if mode == "assume_ai_rule":
+            return Relevance(RelevanceLabel.AI_RULE, 1.0, ("declared by the source",))
+        if mode == "assume_ai_other":
+            return Relevance(RelevanceLabel.AI_OTHER, 1.0, ("declared by the source",))
+        return self.classifier.classify(
+            title, summary, language=ctx.source.language, jurisdiction=ctx.source.jurisdiction
+        )
+
+    def _should_alert(self, ctx: EndpointContext, label: str) -> bool:
+        policy = self.config.alert_policy(ctx.source, ctx.endpoint)
+        if policy == "none":
+            return False
+        return policy == "all" or label != RelevanceLabel.NOT_AI.value
+
+    async def _complete_details(
+        self, fetcher: Fetcher, ctx: EndpointContext, extraction: ItemsExtraction
+    ) -> ItemsExtraction:
+        from tracker.detail import complete_items
+
+        known = await asyncio.to_thread(_known_ids, self.engine, ctx.key)
+        return await complete_items(fetcher, ctx, extraction, known, self.classifier)
+
+
+def _known_ids(engine: Engine, key: str) -> set[str]:
+    from sqlmodel import select
+
+    from tracker.models import Item
+
+    with Session(engine) as session:
+        return set(session.exec(select(Item.stable_id).where(Item.endpoint_key == key)))
+
+
+def _count(extraction: ItemsExtraction | DocumentExtraction) -> int:
+    return len(extraction.items) if isinstance(extraction, ItemsExtraction) else len(extraction.blocks)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def select_sources(config: Config, names: Sequence[str] = ()) -> list[SourceSpec]:
+    """Sources by id (or `source/endpoint`, or a jurisdiction such as EU); all enabled ones by default."""
+    sources = config.enabled_sources()
+    if not names:
+        return sources
+    picked: list[SourceSpec] = []
+    for name in names:
+        sid, _, eid = name.partition("/")
+        matches = [s for s in sources if s.id == sid or s.jurisdiction.lower() == sid.lower()]
+        if not matches:
+            known = ", ".join(s.id for s in sources)
+            raise KeyError(f"unknown source {name!r}; enabled sources are: {known}")
+        for s in matches:
+            if eid:
+                try:
+                    s = s.model_copy(update={"endpoints": (s.endpoint(eid),)})
+                except KeyError:
+                    raise KeyError(
+                        f"source {sid!r} has no endpoint {eid!r}; it has {', '.join(e.id for e in s.endpoints)}"
+                    ) from None
+            if s not in picked:
+                picked.append(s)
+    return picked
+
+
+def run_checks(
+    config: Config, engine: Engine, names: Sequence[str] = (), *, dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> list[EndpointReport]:
+    """The function both `tracker check` and the service call."""
+    sources = select_sources(config, names)
+    return asyncio.run(Checker(config, engine, dry_run=dry_run).run(sources, progress))
+
+
+__all__ = ["Checker", "EndpointReport", "Verdict", "run_checks", "select_sources"]

@@ -1,0 +1,241 @@
+"""check, sources, history, show, classify, db upgrade."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import Session, col, select
+
+from tracker.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    ConfigOption,
+    JsonOption,
+    app,
+    console,
+    db_app,
+    err_console,
+    fail,
+    load,
+    open_database,
+    setup_logging,
+)
+from tracker.config import parse_duration
+from tracker.models import Change, SourceState
+
+
+@app.command()
+def check(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids, `source/endpoint`, or jurisdictions.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch, extract and diff; store nothing.")] = False,
+    json_out: JsonOption = False,
+    no_alerts: Annotated[bool, typer.Option("--no-alerts", help="Queue alerts but do not send them now.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every check.")] = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """Check sources now and print one row per endpoint. Exit 1 when any endpoint failed."""
+    setup_logging("INFO" if verbose else "WARNING")
+    config = load(config_path)
+    from tracker.check import run_checks, select_sources
+
+    engine = open_database(config)
+    try:
+        chosen = select_sources(config, sources or ())
+    except KeyError as exc:
+        fail(str(exc.args[0]))
+    total = sum(len(s.endpoints) for s in chosen)
+    if json_out or not sys.stderr.isatty() or total < 4:
+        reports = run_checks(config, engine, sources or (), dry_run=dry_run)
+    else:
+        from rich.progress import Progress
+
+        with Progress(console=err_console, transient=True) as progress:
+            task = progress.add_task("checking", total=total)
+            reports = run_checks(
+                config, engine, sources or (), dry_run=dry_run, progress=lambda _r: progress.advance(task)
+            )
+    delivery = None
+    if not dry_run and not no_alerts:
+        from tracker.alerts.deliver import deliver_pending
+
+        delivery = deliver_pending(engine, config)
+    failed = [r for r in reports if not r.ok]
+    if json_out:
+        payload = {
+            "endpoints": [r.as_dict() for r in reports],
+            "failed": len(failed),
+            "dry_run": dry_run,
+            "alerts": None if delivery is None else vars(delivery),
+        }
+        console.print_json(json.dumps(payload, default=str))
+    else:
+        _print_reports(reports, dry_run)
+        if delivery is not None and (delivery.sent or delivery.failed or delivery.pending):
+            console.print(
+                f"alerts: {delivery.sent} sent, {delivery.failed} failed, {delivery.pending} pending"
+            )
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-arg]
+    table = Table(title="dry run: nothing stored" if dry_run else None)
+    for name in ("endpoint", "status", "items", "new", "changed", "removed", "time", "note"):
+        table.add_column(name, justify="right" if name in {"items", "new", "changed", "removed", "time"} else "left")
+    for r in reports:
+        style = {"ok": "green", "not_modified": "green", "blocked": "yellow"}.get(r.status, "red")
+        note = r.reason
+        if r.ok:
+            note = "baseline (silent)" if r.baseline else ("unchanged" if r.unchanged else "")
+            if r.document_changed:
+                note = f"document changed ({', '.join(f'#{i}' for i in r.change_ids)})"
+        table.add_row(
+            f"{r.source}/{r.endpoint}", f"[{style}]{r.status}[/{style}]", str(r.items), str(r.new),
+            str(r.changed), str(r.removed), f"{r.seconds:.2f}s", note[:80],
+        )
+    console.print(table)
+    for r in reports:
+        for cid in r.change_ids:
+            console.print(f"CHANGED: {r.source}/{r.endpoint} change #{cid}  (tracker show {cid})", markup=False)
+
+
+@app.command("sources")
+def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None) -> None:
+    """Endpoints with their health and last success."""
+    config = load(config_path)
+    engine = open_database(config)
+    with Session(engine) as session:
+        states = {s.endpoint_key: s for s in session.exec(select(SourceState))}
+    rows = []
+    for source in config.enabled_sources():
+        for endpoint in source.endpoints:
+            key = f"{source.id}/{endpoint.id}"
+            st = states.get(key)
+            rows.append({
+                "endpoint": key,
+                "jurisdiction": source.jurisdiction,
+                "regulator": source.regulator,
+                "url": endpoint.url,
+                "status": st.status if st else "never",
+                "failures": st.consecutive_failures if st else 0,
+                "last_success": st.last_success_at.isoformat() if st and st.last_success_at else None,
+                "error": st.error_message if st else None,
+            })
+    if json_out:
+        console.print_json(json.dumps(rows))
+        return
+    table = Table()
+    for name in ("endpoint", "jurisdiction", "regulator", "status", "failures", "last success", "error"):
+        table.add_column(name)
+    for r in rows:
+        table.add_row(
+            r["endpoint"], r["jurisdiction"], r["regulator"], r["status"], str(r["failures"]),
+            (r["last_success"] or "-")[:19], (r["error"] or "")[:60],
+        )
+    console.print(table)
+
+
+def parse_since(value: str) -> datetime:
+    """'14d', '36h' or an ISO date -> an aware datetime."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}.*", value):
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        return datetime.now(UTC) - timedelta(seconds=parse_duration(value))
+    except ValueError as exc:
+        fail(f"--since: {exc}")
+
+
+@app.command()
+def history(
+    source: Annotated[str | None, typer.Argument(help="Source id (all when omitted).")] = None,
+    since: Annotated[str, typer.Option(help="How far back: '14d', '36h' or a date.")] = "14d",
+    all_changes: Annotated[bool, typer.Option("--all", help="Include changes that were not relevant.")] = False,
+    json_out: JsonOption = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """Changes detected in a period, newest first."""
+    config = load(config_path)
+    engine = open_database(config)
+    start = parse_since(since)
+    with Session(engine) as session:
+        query = select(Change).where(col(Change.detected_at) >= start)
+        if source:
+            query = query.where(Change.source_id == source)
+        if not all_changes:
+            query = query.where(Change.relevance != "not_ai")
+        changes = list(session.exec(query.order_by(col(Change.detected_at).desc(), col(Change.id).desc())))
+    if json_out:
+        console.print_json(json.dumps([_change_dict(c, with_diff=False) for c in changes], default=str))
+        return
+    table = Table()
+    for name in ("id", "detected", "source", "kind", "relevance", "title"):
+        table.add_column(name)
+    for c in changes:
+        table.add_row(str(c.id), c.detected_at.isoformat()[:16], c.source_id, c.kind, c.relevance, c.title[:90])
+    console.print(table)
+
+
+def _change_dict(c: Change, with_diff: bool = True) -> dict[str, object]:
+    data = c.model_dump()
+    data["matched"] = json.loads(c.matched or "[]")
+    if not with_diff:
+        data.pop("diff", None)
+    return data
+
+
+@app.command()
+def show(
+    change_id: Annotated[int, typer.Argument(help="The change's id, as `history` lists it.")],
+    json_out: JsonOption = False,
+    config_path: ConfigOption = None,
+) -> None:
+    """One change with its full diff."""
+    config = load(config_path)
+    engine = open_database(config)
+    with Session(engine) as session:
+        change = session.get(Change, change_id)
+    if change is None:
+        fail(f"no change #{change_id}; `tracker history --all` lists them", EXIT_FAILED)
+    if json_out:
+        console.print_json(json.dumps(_change_dict(change), default=str))
+        return
+    console.print(f"#{change.id} {change.kind} · {change.jurisdiction} · {change.regulator} · {change.relevance}", markup=False)
+    console.print(change.title, markup=False)
+    console.print(change.url, markup=False)
+    if change.headline:
+        console.print(change.headline, markup=False)
+    if change.kind == "document_changed":
+        console.print(f"blocks: {change.added} added, {change.removed} removed, {change.changed} changed", markup=False)
+    console.print()
+    console.print(change.diff or change.summary, markup=False)
+
+
+@app.command()
+def classify(config_path: ConfigOption = None) -> None:
+    """Label JSON Lines from stdin ({"title", "summary", "language"?, "jurisdiction"?}) for AI relevance."""
+    from tracker.relevance import RelevanceClassifier, classify_jsonl
+
+    config = load(config_path)
+    classifier = RelevanceClassifier(config.relevance)
+    bad = 0
+    for line in classify_jsonl(sys.stdin, classifier):
+        if '"error"' in line and json.loads(line).get("error"):
+            bad += 1
+        sys.stdout.write(line.rstrip("\n") + "\n")
+    raise typer.Exit(EXIT_FAILED if bad else EXIT_OK)
+
+
+@db_app.command("upgrade")
+def db_upgrade(config_path: ConfigOption = None) -> None:
+    """Apply database migrations (also done automatically at start)."""
+    from tracker.db import current_revision
+
+    config = load(config_path)
+    engine = open_database(config)
+    console.print(f"database at revision {current_revision(engine)}", markup=False)

@@ -1,0 +1,327 @@
+"""config.toml, validated at load. Secrets come from the environment only.
+
+An invalid file raises ConfigError with one message naming the file, the key and the fix; the CLI turns
+it into exit status 2 before anything else happens.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from tracker.specs import AlertPolicy, EndpointSpec, SourceSpec
+
+DEFAULT_CONFIG_NAME = "config.toml"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
+_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
+
+
+class ConfigError(Exception):
+    """One clear message: which file, which key, what to do."""
+
+
+def parse_duration(value: Any) -> float:
+    """'90s', '15m', '1h', '14d', or a number of seconds -> seconds."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as '30m', '1h' or '14d'")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"{value!r} is not a duration; write e.g. '30s', '15m', '1h' or '14d'")
+        seconds = float(match.group(1)) * _UNITS[match.group(2)]
+    if seconds < 0:
+        raise ValueError("a duration cannot be negative")
+    return seconds
+
+
+Seconds = Annotated[float, BeforeValidator(parse_duration)]
+
+
+def _check_http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TrackerSection(_Section):
+    database: str = "data/tracker.sqlite3"  # a path (relative to the config file) or a SQLAlchemy URL
+    timezone: str = "UTC"
+    user_agent: str = "ai-reg-tracker/0.1"
+    contact_url: str = "https://github.com/ai-reg-tracker/ai-reg-tracker"
+
+    @field_validator("contact_url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        return _check_http_url(v)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as 'Asia/Seoul'") from exc
+        return v
+
+
+class FetchSection(_Section):
+    connect_timeout: Seconds = 10.0
+    read_timeout: Seconds = 30.0
+    total_timeout: Seconds = 90.0
+    max_redirects: int = Field(5, ge=0, le=30)
+    max_body_mb: float = Field(25.0, gt=0, le=1024)
+    retries: int = Field(3, ge=0, le=10)
+    backoff_base: Seconds = 1.0
+    backoff_max: Seconds = 60.0
+    per_host_concurrency: int = Field(1, ge=1, le=64)
+    per_host_delay: Seconds = 1.0
+    respect_robots: bool = True
+    allow_private_addresses: bool = False  # tests and intranet mirrors set this
+    max_concurrency: int = Field(10, ge=1, le=256)  # all hosts together
+
+
+class CheckSection(_Section):
+    default_interval: Seconds = 3600.0
+    removal_after: int = Field(3, ge=1, le=100)  # consecutive good checks an item must be missing
+    shrink_ratio: float = Field(0.2, ge=0, lt=1)  # body < ratio x last good size = blocked
+    keep_snapshots: int = Field(20, ge=1)
+    jitter: Seconds = 120.0
+
+
+class RelevanceSection(_Section):
+    extra_terms: dict[str, list[str]] = Field(default_factory=dict)  # label -> phrases
+    negative_terms: list[str] = Field(default_factory=list)
+    threshold: float = Field(1.0, ge=0)
+
+
+class EndpointOverride(_Section):
+    url: str | None = None
+    enabled: bool = True
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        return None if v is None else _check_http_url(v)
+
+
+class SourceOverride(_Section):
+    enabled: bool = True
+    interval: Seconds | None = None
+    cron: str | None = None  # e.g. "0 9-18 * * mon-fri" in [tracker].timezone or `timezone`
+    timezone: str | None = None
+    alert: AlertPolicy | None = None
+    endpoints: dict[str, EndpointOverride] = Field(default_factory=dict)
+
+
+class RouteRule(_Section):
+    channel: str
+    jurisdiction: list[str] = Field(default_factory=list)
+    label: list[str] = Field(default_factory=list)
+    doc_type: list[str] = Field(default_factory=list)
+    source: list[str] = Field(default_factory=list)
+
+
+class SlackSection(_Section):
+    default_channel: str = "#ai-regulation"
+    ops_channel: str | None = None  # None = default_channel
+    ops_failure_threshold: int = Field(3, ge=1)
+    routes: list[RouteRule] = Field(default_factory=list)
+    per_channel_interval: Seconds = 1.1
+    max_attempts: int = Field(12, ge=1)
+    base_url: str | None = None  # tests and proxies; None = Slack's own
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        return None if v is None else _check_http_url(v)
+
+
+class ServiceSection(_Section):
+    listen: str = "127.0.0.1:9464"
+    log_format: Literal["text", "json"] = "text"
+    outbox_interval: Seconds = 30.0
+    retention_interval: Seconds = 86400.0
+    misfire_grace: Seconds = 600.0
+    stop_timeout: Seconds = 60.0
+
+
+class DigestSection(_Section):
+    language: Literal["ko", "en"] = "ko"
+    period: Seconds = 14 * 86400.0
+    cron: str | None = "0 9 * * mon"  # with every_other_week
+    every_other_week: bool = True
+    timezone: str = "Asia/Seoul"
+    channel: str | None = None
+    out_dir: str = "data/digests"
+    summariser_url: str | None = None  # OpenAI-compatible chat completions; key in DIGEST_API_KEY
+    summariser_model: str | None = None
+
+
+class Config(_Section):
+    tracker: TrackerSection = Field(default_factory=TrackerSection)
+    fetch: FetchSection = Field(default_factory=FetchSection)
+    check: CheckSection = Field(default_factory=CheckSection)
+    relevance: RelevanceSection = Field(default_factory=RelevanceSection)
+    sources: dict[str, SourceOverride] = Field(default_factory=dict)
+    custom_sources: list[SourceSpec] = Field(default_factory=list)
+    slack: SlackSection = Field(default_factory=SlackSection)
+    service: ServiceSection = Field(default_factory=ServiceSection)
+    digest: DigestSection = Field(default_factory=DigestSection)
+
+    # Not from the file: where it was read, to resolve relative paths.
+    base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+    path: Path | None = Field(default=None, exclude=True)
+
+    def database_url(self) -> str:
+        """DATABASE_URL wins; else [tracker].database as a URL or a SQLite path."""
+        env = os.environ.get("DATABASE_URL")
+        if env:
+            return _sqlalchemy_url(env)
+        db = self.tracker.database
+        if "://" in db:
+            return _sqlalchemy_url(db)
+        path = Path(db)
+        if not path.is_absolute():
+            path = self.base_dir / path
+        return f"sqlite:///{path}"
+
+    def user_agent(self) -> str:
+        return f"{self.tracker.user_agent} (+{self.tracker.contact_url})"
+
+    def enabled_sources(self) -> list[SourceSpec]:
+        """Built-in and custom sources with the file's overrides applied (URLs, enabled)."""
+        from sources import builtin_sources
+
+        out: list[SourceSpec] = []
+        for spec in [*builtin_sources(), *self.custom_sources]:
+            override = self.sources.get(spec.id)
+            if override is None:
+                out.append(spec)
+                continue
+            if not override.enabled:
+                continue
+            out.append(_apply_override(spec, override))
+        return out
+
+    def source_interval(self, source: SourceSpec) -> float:
+        override = self.sources.get(source.id)
+        if override and override.interval:
+            return override.interval
+        if source.interval:
+            return parse_duration(source.interval)
+        return self.check.default_interval
+
+    def alert_policy(self, source: SourceSpec, endpoint: EndpointSpec) -> AlertPolicy:
+        override = self.sources.get(source.id)
+        if override and override.alert:
+            return override.alert
+        return endpoint.alert or source.alert
+
+
+def _apply_override(spec: SourceSpec, override: SourceOverride) -> SourceSpec:
+    endpoints = []
+    for endpoint in spec.endpoints:
+        eo = override.endpoints.get(endpoint.id)
+        if eo is None:
+            endpoints.append(endpoint)
+        elif eo.enabled:
+            endpoints.append(endpoint.model_copy(update={"url": eo.url}) if eo.url else endpoint)
+    return spec.model_copy(update={"endpoints": tuple(endpoints)})
+
+
+def _sqlalchemy_url(url: str) -> str:
+    # People paste postgres:// or postgresql:// URLs; we drive PostgreSQL with psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _format_error(path: Path, exc: ValidationError) -> str:
+    lines = [f"{path}: invalid configuration"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key; check the spelling against the configuration reference in README.md"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        lines.append(f"  {key}: {msg}")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate the file. No file at the default path = built-in defaults."""
+    explicit = path is not None
+    path = Path(path or os.environ.get("TRACKER_CONFIG", DEFAULT_CONFIG_NAME))
+    if not path.exists():
+        if explicit:
+            raise ConfigError(f"{path}: no such file; pass --config with the path of your config.toml")
+        return Config(base_dir=Path.cwd())
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from exc
+    try:
+        config = Config.model_validate({**data, "base_dir": path.resolve().parent, "path": path})
+    except ValidationError as exc:
+        raise ConfigError(_format_error(path, exc)) from None
+    _check_references(path, config)
+    return config
+
+
+def _check_references(path: Path, config: Config) -> None:
+    """Keys that name sources or endpoints must name real ones."""
+    from sources import builtin_sources
+
+    known = {s.id: s for s in [*builtin_sources(), *config.custom_sources]}
+    custom_ids = [s.id for s in config.custom_sources]
+    for sid in custom_ids:
+        if custom_ids.count(sid) > 1 or sid in {s.id for s in builtin_sources()}:
+            raise ConfigError(f"{path}: custom_sources: id {sid!r} is used twice; give each source its own id")
+    for sid, override in config.sources.items():
+        if sid not in known:
+            raise ConfigError(
+                f"{path}: sources.{sid}: unknown source; known sources are {', '.join(sorted(known))}"
+            )
+        endpoint_ids = {e.id for e in known[sid].endpoints}
+        for eid in override.endpoints:
+            if eid not in endpoint_ids:
+                raise ConfigError(
+                    f"{path}: sources.{sid}.endpoints.{eid}: unknown endpoint; "
+                    f"{sid} has {', '.join(sorted(endpoint_ids))}"
+                )
+        if override.cron:
+            from apscheduler.triggers.cron import CronTrigger
+
+            try:
+                CronTrigger.from_crontab(override.cron)
+            except ValueError as exc:
+                raise ConfigError(f"{path}: sources.{sid}.cron: {exc}; write five crontab fields") from None
+    for source in config.custom_sources:
+        for endpoint in source.endpoints:
+            if "{" not in endpoint.url:
+                try:
+                    _check_http_url(endpoint.url)
+                except ValueError as exc:
+                    raise ConfigError(
+                        f"{path}: custom_sources.{source.id}.endpoints.{endpoint.id}.url: {exc}"
+                    ) from None

@@ -1,0 +1,169 @@
+"""Declarations of what to watch: a source has endpoints, an endpoint has a parser.
+
+The built-in regulators in `sources/` and the user's own sources in `config.toml` are written with the
+same models, so anything a built-in source can do, a user can declare without code.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tracker.types import DocType
+
+_ID = r"^[a-z][a-z0-9_]{0,62}$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_regex(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"not a valid regular expression: {exc}") from exc
+    return value
+
+
+class FeedParser(_Strict):
+    """RSS 2.0 / Atom (feedparser)."""
+
+    kind: Literal["feed"] = "feed"
+    id_from: Literal["guid", "link"] = "guid"
+    # Optional regex applied to the id source; its first group becomes the stable id
+    # (e.g. the UN News story number at the end of the guid).
+    id_pattern: str | None = None
+
+    _v = field_validator("id_pattern")(_check_regex)
+
+
+class JsonListParser(_Strict):
+    """A JSON API answering a list. Paths are dotted (`results`, `data.items`); `a.b` on a list maps."""
+
+    kind: Literal["json"] = "json"
+    items_path: str
+    id_field: str
+    title_field: str
+    url_field: str | None = None
+    # Used when the API gives no URL: Python format string over the item's fields plus `id_slug`
+    # (the id lower-cased with '/' -> '_'), e.g. ".../detail/en/{id_slug}".
+    url_template: str | None = None
+    date_field: str | None = None
+    date_format: str | None = None  # strptime format; None = ISO 8601 / RFC 822 / common forms
+    summary_field: str | None = None
+    doc_type_field: str | None = None
+    doc_type_map: dict[str, DocType] = Field(default_factory=dict)
+    # Fields copied into item metadata (must not be volatile, e.g. never page_views).
+    meta_fields: tuple[str, ...] = ()
+
+
+class HtmlListParser(_Strict):
+    """An HTML list page read with CSS selectors, relative to each item element."""
+
+    kind: Literal["html_list"] = "html_list"
+    item: str
+    link: str = "a"
+    title: str | None = None  # default: the link's text
+    title_attr: str | None = None  # e.g. "title" when the attribute holds the full title (CAC)
+    date: str | None = None
+    date_attr: str | None = None  # e.g. "datetime" on <time>
+    date_format: str | None = None
+    summary: str | None = None
+    id_pattern: str | None = None  # regex on the absolute link; first group = stable id
+
+    _v = field_validator("id_pattern")(_check_regex)
+
+
+class LinksParser(_Strict):
+    """The set of document links on a page (UN AI bodies): each matching link is an item."""
+
+    kind: Literal["links"] = "links"
+    content: str = "main"  # where to look
+    link_pattern: str = r"\.pdf($|\?)"  # regex the absolute URL must match
+    id_pattern: str | None = None
+
+    _v = field_validator("link_pattern", "id_pattern")(_check_regex)
+
+
+Dialect = Literal["html", "eurlex_oj", "eurlex_consolidated", "formex", "lawgokr", "pdf", "auto"]
+
+
+class DocumentParser(_Strict):
+    """A page or legal text watched as a whole, compared block by block."""
+
+    kind: Literal["document"] = "document"
+    dialect: Dialect = "auto"
+    content: str | None = None  # CSS selector of the main text (html dialect); None = <main> or <body>
+    drop: tuple[str, ...] = ()  # extra selectors to remove (volatile widgets)
+
+
+Parser = Annotated[
+    FeedParser | JsonListParser | HtmlListParser | LinksParser | DocumentParser,
+    Field(discriminator="kind"),
+]
+
+
+class DetailSpec(_Strict):
+    """Fetch each new item's own page to complete it (CAC: title, date, body, attachments)."""
+
+    title: str | None = None
+    date: str | None = None
+    date_format: str | None = None
+    body: str | None = None
+    attachments: str | None = None  # CSS selector of attachment links
+    only_relevant: bool = True  # fetch details only for items the relevance stage kept
+
+
+AlertPolicy = Literal["relevant", "all", "none"]
+RelevanceMode = Literal["classify", "assume_ai_rule", "assume_ai_other"]
+
+
+class EndpointSpec(_Strict):
+    id: Annotated[str, Field(pattern=_ID)]
+    url: str  # may contain {since:%Y-%m-%d} and {until:...} when window_days is set
+    parser: Parser
+    method: Literal["GET", "POST"] = "GET"
+    headers: dict[str, str] = Field(default_factory=dict)
+    form: dict[str, str] | None = None
+    window_days: int | None = Field(default=None, ge=1, le=3660)
+    doc_type: DocType = DocType.NEWS  # default for items without their own
+    relevance: RelevanceMode = "classify"
+    alert: AlertPolicy | None = None  # None = the source's policy
+    detail: DetailSpec | None = None
+    removal_after: int | None = Field(default=None, ge=1)  # None = [check].removal_after
+
+    def resolved_url(self, today: date) -> str:
+        """The URL to fetch today: date placeholders filled for windowed APIs."""
+        if self.window_days is None:
+            return self.url
+        from datetime import timedelta
+
+        return self.url.format(since=today - timedelta(days=self.window_days), until=today)
+
+
+class SourceSpec(_Strict):
+    id: Annotated[str, Field(pattern=_ID)]
+    jurisdiction: str  # "EU", "US", "CN", "UN", "KR", or the user's own
+    regulator: str  # "European Commission", "FTC", "CAC" ...
+    language: str = "en"  # ISO 639-1 of the content
+    endpoints: tuple[EndpointSpec, ...]
+    alert: AlertPolicy = "relevant"
+    interval: str | None = None  # None = [check].default_interval
+    # Where to point `tracker record`'s reader: the public homepage of the regulator.
+    homepage: str | None = None
+
+    def endpoint(self, endpoint_id: str) -> EndpointSpec:
+        for e in self.endpoints:
+            if e.id == endpoint_id:
+                return e
+        raise KeyError(endpoint_id)
+
+
+def endpoint_key(source_id: str, endpoint_id: str) -> str:
+    """The key every table uses for an endpoint: 'eu_eurlex/oj_l'."""
+    return f"{source_id}/{endpoint_id}"

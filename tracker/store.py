@@ -1,0 +1,350 @@
+"""Store stage: apply one endpoint's extraction to the database in one transaction.
+
+Called by tracker.check for every good response. Decides baseline vs. change, writes snapshots, items,
+changes and (through tracker.alerts.outbox) the alerts, and updates endpoint health. Nothing here fetches.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from tracker.codec import extraction_from_json, extraction_to_json
+from tracker.diff import diff_documents, diff_items
+from tracker.models import Change, Item, Snapshot, SourceState
+from tracker.normalise import content_hash, item_hash
+from tracker.specs import EndpointSpec, SourceSpec
+from tracker.types import (
+    ChangeKind,
+    DocumentExtraction,
+    Extraction,
+    ExtractedItem,
+    FetchResult,
+    ItemsExtraction,
+    Relevance,
+)
+
+
+@dataclass
+class StoreOutcome:
+    items: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    document_changed: bool = False
+    baseline: bool = False
+    unchanged: bool = False  # skipped by hash
+    rederived: bool = False  # the extractor changed; stored version re-derived silently
+    change_ids: list[int] = field(default_factory=list)
+    new_changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class EndpointContext:
+    """Everything the store stage needs to know about the endpoint besides the data."""
+
+    source: SourceSpec
+    endpoint: EndpointSpec
+    key: str
+    extractor_version: str
+    removal_after: int
+
+
+def lock_state(session: Session, key: str, source_id: str, now: datetime) -> SourceState:
+    """Take the endpoint's row lock first, so concurrent checks (service + manual) serialise.
+
+    SQLite: the first statement is a write, which takes the database write lock before we read anything.
+    PostgreSQL: SELECT ... FOR UPDATE on the row (created if missing).
+    """
+    table = SourceState.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(
+            pg_insert(table)
+            .values(endpoint_key=key, source_id=source_id, last_attempt_at=now)
+            .on_conflict_do_nothing()
+        )
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(
+            sqlite_insert(table)
+            .values(endpoint_key=key, source_id=source_id, last_attempt_at=now)
+            .on_conflict_do_update(index_elements=["endpoint_key"], set_={"last_attempt_at": now})
+        )
+    state = session.exec(
+        select(SourceState).where(SourceState.endpoint_key == key).with_for_update()
+    ).one()
+    session.refresh(state)
+    state.last_attempt_at = now
+    return state
+
+
+def raw_sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _latest_snapshot(session: Session, key: str) -> Snapshot | None:
+    return session.exec(
+        select(Snapshot)
+        .where(Snapshot.endpoint_key == key)
+        .order_by(col(Snapshot.fetched_at).desc(), col(Snapshot.id).desc())
+        .limit(1)
+    ).first()
+
+
+def _add_snapshot(
+    session: Session, ctx: EndpointContext, result: FetchResult, encoding: str, extraction: Extraction,
+    chash: str, now: datetime,
+) -> Snapshot:
+    snap = Snapshot(
+        endpoint_key=ctx.key,
+        fetched_at=now,
+        final_url=result.final_url[:2048],
+        content_type=result.content_type[:128],
+        encoding=encoding[:32],
+        raw_gz=gzip.compress(result.body, compresslevel=6),
+        raw_sha256=raw_sha256(result.body),
+        content_hash=chash,
+        extracted=extraction_to_json(extraction),
+        extractor_version=ctx.extractor_version,
+    )
+    session.add(snap)
+    session.flush()
+    return snap
+
+
+def _item_row(ctx: EndpointContext, item: ExtractedItem, rel: Relevance, doc_type: str, now: datetime) -> Item:
+    return Item(
+        endpoint_key=ctx.key,
+        source_id=ctx.source.id,
+        stable_id=item.stable_id[:512],
+        title=item.title,
+        url=item.url[:2048],
+        published_at=item.published_at,
+        summary=item.summary,
+        language=ctx.source.language,
+        doc_type=doc_type,
+        relevance=rel.label.value,
+        relevance_score=rel.score,
+        matched=json.dumps(list(rel.matched), ensure_ascii=False),
+        content_hash=item_hash(item),
+        first_seen=now,
+        last_seen=now,
+        meta=json.dumps(item.meta, ensure_ascii=False, sort_keys=True),
+    )
+
+
+def _change(ctx: EndpointContext, kind: ChangeKind, now: datetime, **fields: object) -> Change:
+    return Change(
+        endpoint_key=ctx.key,
+        source_id=ctx.source.id,
+        kind=kind.value,
+        detected_at=now,
+        jurisdiction=ctx.source.jurisdiction,
+        regulator=ctx.source.regulator,
+        language=ctx.source.language,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+class Judge:
+    """Relevance and document type of an item, as the check stage decided them (injected)."""
+
+    def __call__(self, item: ExtractedItem) -> tuple[Relevance, str]:  # pragma: no cover - protocol
+        raise NotImplementedError
+
+
+def apply_items(
+    session: Session, ctx: EndpointContext, state: SourceState, extraction: ItemsExtraction,
+    rederived_previous: ItemsExtraction | None, judge: Judge, now: datetime,
+) -> StoreOutcome:
+    """Items diff against what was stored (or, after an extractor change, against the previous raw body
+    re-derived with the current extractor, so only real content changes are reported)."""
+    out = StoreOutcome(items=len(extraction.items), baseline=not state.baseline_done)
+    rows = {r.stable_id: r for r in session.exec(select(Item).where(Item.endpoint_key == ctx.key))}
+    if rederived_previous is not None:
+        previous = {i.stable_id: item_hash(i) for i in rederived_previous.items}
+    else:
+        previous = {sid: r.content_hash for sid, r in rows.items() if r.gone_since is None}
+    result = diff_items(previous, extraction.items)
+    touched: set[str] = set()
+    for item in result.new:
+        touched.add(item.stable_id)
+        rel, doc_type = judge(item)
+        row = rows.get(item.stable_id)
+        if row is not None:  # it was gone and came back: no news
+            row.gone_since = None
+            row.missing_count = 0
+            _update_row(row, item, rel, doc_type, now)
+            continue
+        session.add(_item_row(ctx, item, rel, doc_type, now))
+        if not out.baseline:
+            out.new += 1
+            out.new_changes.append(_item_change(ctx, ChangeKind.NEW_ITEM, item, rel, doc_type, now, ""))
+    for item, what in result.changed:
+        touched.add(item.stable_id)
+        rel, doc_type = judge(item)
+        row = rows.get(item.stable_id)
+        if row is None:
+            session.add(_item_row(ctx, item, rel, doc_type, now))
+            before = ""
+        else:
+            before = f"{row.title}\n{row.summary}"
+            _update_row(row, item, rel, doc_type, now)
+        out.changed += 1
+        diff = _text_diff(before, f"{item.title}\n{item.summary}")
+        out.new_changes.append(_item_change(ctx, ChangeKind.CHANGED_ITEM, item, rel, doc_type, now, diff, what))
+    current_ids = {i.stable_id for i in extraction.items}
+    for item in extraction.items:
+        if item.stable_id in touched:
+            continue
+        row = rows.get(item.stable_id)
+        if row is None:  # unchanged against the re-derived version, but stored under an old id: adopt it
+            rel, doc_type = judge(item)
+            session.add(_item_row(ctx, item, rel, doc_type, now))
+        elif rederived_previous is not None:
+            rel, doc_type = judge(item)
+            _update_row(row, item, rel, doc_type, now)
+    for stable_id in result.missing:
+        row = rows.get(stable_id)
+        if row is None or row.gone_since is not None:
+            continue
+        row.missing_count += 1
+        if row.missing_count >= ctx.removal_after:
+            row.gone_since = now
+            out.removed += 1
+            out.new_changes.append(_removed_change(ctx, row, now))
+    if rederived_previous is not None:  # ids only the old extractor produced are retired silently
+        for sid, row in rows.items():
+            if sid not in current_ids and sid not in previous and row.gone_since is None:
+                row.gone_since = now
+    # Everything still listed was seen now; a bulk UPDATE keeps the unchanged path cheap.
+    present = [sid for sid in current_ids if sid in rows and sid not in touched]
+    for chunk in _chunks(present, 500):
+        session.execute(
+            sa.update(Item)
+            .where(col(Item.endpoint_key) == ctx.key, col(Item.stable_id).in_(chunk))
+            .values(last_seen=now, missing_count=0)
+        )
+    return out
+
+
+def _removed_change(ctx: EndpointContext, row: Item, now: datetime) -> Change:
+    return _change(
+        ctx, ChangeKind.REMOVED_ITEM, now, stable_id=row.stable_id, document_key=f"{ctx.key}#{row.stable_id}",
+        title=row.title, url=row.url, doc_type=row.doc_type, relevance=row.relevance,
+        relevance_score=row.relevance_score, matched=row.matched, published_at=row.published_at,
+        summary=row.summary, headline=f"no longer listed for {row.missing_count} consecutive checks",
+    )
+
+
+def _chunks(values: list[str], size: int) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _update_row(row: Item, item: ExtractedItem, rel: Relevance, doc_type: str, now: datetime) -> None:
+    row.title = item.title
+    row.url = item.url[:2048]
+    row.summary = item.summary
+    row.published_at = item.published_at or row.published_at
+    row.content_hash = item_hash(item)
+    row.relevance = rel.label.value
+    row.relevance_score = rel.score
+    row.matched = json.dumps(list(rel.matched), ensure_ascii=False)
+    row.doc_type = doc_type
+    row.meta = json.dumps(item.meta, ensure_ascii=False, sort_keys=True)
+    row.last_seen = now
+
+
+def _item_change(
+    ctx: EndpointContext, kind: ChangeKind, item: ExtractedItem, rel: Relevance, doc_type: str,
+    now: datetime, diff: str, headline: str = "",
+) -> Change:
+    return _change(
+        ctx, kind, now, stable_id=item.stable_id[:512], document_key=f"{ctx.key}#{item.stable_id}"[:600],
+        title=item.title, url=item.url[:2048], doc_type=doc_type, relevance=rel.label.value,
+        relevance_score=rel.score, matched=json.dumps(list(rel.matched), ensure_ascii=False),
+        published_at=item.published_at, summary=item.summary, headline=headline, diff=diff,
+    )
+
+
+def _text_diff(before: str, after: str) -> str:
+    import difflib
+
+    return "\n".join(
+        difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm="")
+    )
+
+
+def apply_document(
+    session: Session, ctx: EndpointContext, state: SourceState, extraction: DocumentExtraction,
+    previous: DocumentExtraction | None, relevance: Relevance, doc_type: str, url: str, now: datetime,
+) -> StoreOutcome:
+    out = StoreOutcome(items=len(extraction.blocks))
+    if not state.baseline_done or previous is None:
+        out.baseline = True
+        return out
+    diff = diff_documents(previous.blocks, extraction.blocks)
+    if diff.is_empty:
+        return out
+    out.document_changed = True
+    title = extraction.title or previous.title or ctx.endpoint.id
+    out.new_changes.append(
+        _change(
+            ctx, ChangeKind.DOCUMENT_CHANGED, now, document_key=ctx.key, title=title, url=url[:2048],
+            doc_type=doc_type, relevance=relevance.label.value, relevance_score=relevance.score,
+            matched=json.dumps(list(relevance.matched), ensure_ascii=False), headline=diff.headline(),
+            diff=diff.unified, added=diff.added, removed=diff.removed, changed=diff.changed,
+            summary=_added_text_first(diff),
+        )
+    )
+    return out
+
+
+def _added_text_first(diff) -> str:  # type: ignore[no-untyped-def]
+    """A short 'what changed' for alerts and the digest: added text first, then changed, then removed."""
+    order = {"added": 0, "changed": 1, "removed": 2}
+    parts = []
+    for c in sorted(diff.changes, key=lambda c: order.get(c.op, 3))[:8]:
+        text = c.new if c.op != "removed" else c.old
+        parts.append(f"{c.label} {c.op}: {text[:300]}")
+    return "\n".join(parts)
+
+
+def previous_extraction(session: Session, ctx: EndpointContext, state: SourceState) -> tuple[
+    Extraction | None, bool
+]:
+    """The last stored extraction, re-derived from its raw body when the extractor has changed since.
+
+    Returns (extraction, rederived).
+    """
+    snap = _latest_snapshot(session, ctx.key)
+    if snap is None:
+        return None, False
+    if snap.extractor_version == ctx.extractor_version:
+        return extraction_from_json(snap.extracted), False
+    from tracker.derive import derive
+
+    try:
+        _, extraction = derive(ctx.endpoint, gzip.decompress(snap.raw_gz), snap.content_type, snap.final_url)
+        return extraction, True
+    except Exception:  # the old body no longer extracts: fall back to what was stored
+        return extraction_from_json(snap.extracted), False
+
+
+def record_snapshot(
+    session: Session, ctx: EndpointContext, state: SourceState, result: FetchResult, encoding: str,
+    extraction: Extraction, chash: str, produced_change: bool, now: datetime,
+) -> Snapshot:
+    snap = _add_snapshot(session, ctx, result, encoding, extraction, chash, now)
+    snap.produced_change = produced_change
+    return snap
