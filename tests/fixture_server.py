@@ -67,7 +67,9 @@ class FixtureServer:
         self._server.daemon_threads = True
         self.host = host
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- control ---------------------------------------------------------------------------------
     def start(self) -> FixtureServer:
@@ -91,7 +93,9 @@ class FixtureServer:
     def then(self, path: str, *responses: Resp) -> None:
         """Append responses to a route's sequence (served after the current ones)."""
         with self._lock:
-            rest = self._routes[path][self._hits[path] :] if self._hits[path] < len(self._routes[path]) else []
+            rest = (
+                self._routes[path][self._hits[path] :] if self._hits[path] < len(self._routes[path]) else []
+            )
             self._routes[path] = rest + list(responses)
             self._hits[path] = 0
 

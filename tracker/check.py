@@ -32,6 +32,7 @@ from tracker.specs import EndpointSpec, SourceSpec, endpoint_key
 from tracker.store import (
     EndpointContext,
     StoreOutcome,
+    age_missing_items,
     apply_document,
     apply_items,
     lock_state,
@@ -113,7 +114,9 @@ class Checker:
 
             return list(await asyncio.gather(*(one(s, e) for s, e in pairs)))
 
-    async def check_endpoint(self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec) -> EndpointReport:
+    async def check_endpoint(
+        self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec
+    ) -> EndpointReport:
         started = time.monotonic()
         key = endpoint_key(source.id, endpoint.id)
         report = EndpointReport(source=source.id, endpoint=endpoint.id, status=ResponseStatus.ERROR.value)
@@ -128,8 +131,15 @@ class Checker:
         report.seconds = round(time.monotonic() - started, 3)
         log.info(
             "check %s status=%s items=%d new=%d changed=%d removed=%d doc_changed=%s %.2fs %s",
-            key, report.status, report.items, report.new, report.changed, report.removed,
-            report.document_changed, report.seconds, report.reason,
+            key,
+            report.status,
+            report.items,
+            report.new,
+            report.changed,
+            report.removed,
+            report.document_changed,
+            report.seconds,
+            report.reason,
         )
         return report
 
@@ -173,10 +183,13 @@ class Checker:
             removal_after=endpoint.removal_after or self.config.check.removal_after,
         )
         body_sha = raw_sha256(result.body)
-        if state and state.last_raw_sha256 == body_sha and state.last_extractor_version == ctx.extractor_version:
+        if (
+            state
+            and state.last_raw_sha256 == body_sha
+            and state.last_extractor_version == ctx.extractor_version
+        ):
             # The very same bytes as last time: nothing to parse.
-            await self._write(lambda s: self._record_success(s, source, key, result, report, _now()))
-            report.unchanged = True
+            await self._write(lambda s: self._store(s, ctx, result, "", None, None, body_sha, report))
             return
         try:
             decoded, extraction = await asyncio.to_thread(
@@ -212,14 +225,28 @@ class Checker:
             return session.get(SourceState, key)
 
     def _store(
-        self, session: Session, ctx: EndpointContext, result: FetchResult, encoding: str,
-        extraction: ItemsExtraction | DocumentExtraction, chash: str, body_sha: str, report: EndpointReport,
+        self,
+        session: Session,
+        ctx: EndpointContext,
+        result: FetchResult,
+        encoding: str,
+        extraction: ItemsExtraction | DocumentExtraction | None,
+        chash: str | None,
+        body_sha: str,
+        report: EndpointReport,
     ) -> None:
         now = _now()
         state = lock_state(session, ctx.key, ctx.source.id, now)
-        if state.last_content_hash == chash and state.last_extractor_version == ctx.extractor_version:
-            outcome = StoreOutcome(unchanged=True, items=_count(extraction))
+        if extraction is None or (
+            state.last_content_hash == chash and state.last_extractor_version == ctx.extractor_version
+        ):
+            # Same content as last time; only items already missing keep counting towards removal.
+            outcome = StoreOutcome(unchanged=True, items=_count(extraction) if extraction else 0)
+            outcome.new_changes = age_missing_items(session, ctx, now)
+            outcome.removed = len(outcome.new_changes)
+            self._persist_changes(session, ctx, outcome, None, report)
         else:
+            assert chash is not None
             previous, rederived = previous_extraction(session, ctx, state)
             if isinstance(extraction, ItemsExtraction):
                 prev_items = previous if rederived and isinstance(previous, ItemsExtraction) else None
@@ -234,17 +261,10 @@ class Checker:
             snap = record_snapshot(
                 session, ctx, state, result, encoding, extraction, chash, bool(outcome.new_changes), now
             )
-            for change in outcome.new_changes:
-                change.snapshot_id = snap.id
-                session.add(change)
-                session.flush()
-                outcome.change_ids.append(change.id)  # type: ignore[arg-type]
-                if change.kind != ChangeKind.REMOVED_ITEM and self._should_alert(ctx, change.relevance):
-                    change.alerted = True
-                    report.alerts += len(enqueue_change_alert(session, change, self.config))
+            self._persist_changes(session, ctx, outcome, snap.id, report)
+            state.last_content_hash = chash
         state.baseline_done = True
         state.last_raw_sha256 = body_sha
-        state.last_content_hash = chash
         state.last_extractor_version = ctx.extractor_version
         self._mark_success(session, state, result, now)
         report.items, report.new, report.changed = outcome.items, outcome.new, outcome.changed
@@ -252,8 +272,30 @@ class Checker:
         report.baseline, report.unchanged = outcome.baseline, outcome.unchanged
         report.change_ids = list(outcome.change_ids)
 
+    def _persist_changes(
+        self,
+        session: Session,
+        ctx: EndpointContext,
+        outcome: StoreOutcome,
+        snapshot_id: int | None,
+        report: EndpointReport,
+    ) -> None:
+        for change in outcome.new_changes:
+            change.snapshot_id = snapshot_id
+            session.add(change)
+            session.flush()
+            outcome.change_ids.append(change.id)  # type: ignore[arg-type]
+            if change.kind != ChangeKind.REMOVED_ITEM and self._should_alert(ctx, change.relevance):
+                change.alerted = True
+                report.alerts += len(enqueue_change_alert(session, change, self.config))
+
     def _record_success(
-        self, session: Session, source: SourceSpec, key: str, result: FetchResult, report: EndpointReport,
+        self,
+        session: Session,
+        source: SourceSpec,
+        key: str,
+        result: FetchResult,
+        report: EndpointReport,
         now: datetime,
     ) -> None:
         state = lock_state(session, key, source.id, now)
@@ -262,11 +304,16 @@ class Checker:
     def _mark_success(self, session: Session, state: SourceState, result: FetchResult, now: datetime) -> None:
         if state.ops_alert_open:
             enqueue_ops_alert(
-                session, endpoint_key=state.endpoint_key, config=self.config, recovered=True,
+                session,
+                endpoint_key=state.endpoint_key,
+                config=self.config,
+                recovered=True,
                 text=f"{state.endpoint_key} recovered after {state.consecutive_failures} failed checks",
             )
             state.ops_alert_open = False
-        state.status = ResponseStatus.OK.value if result.status_code != 304 else ResponseStatus.NOT_MODIFIED.value
+        state.status = (
+            ResponseStatus.OK.value if result.status_code != 304 else ResponseStatus.NOT_MODIFIED.value
+        )
         state.error_class = state.error_message = None
         state.consecutive_failures = 0
         state.last_success_at = now
@@ -276,7 +323,9 @@ class Checker:
             state.last_good_size = len(result.body)
         session.add(state)
 
-    def _record_failure(self, session: Session, source: SourceSpec, key: str, report: EndpointReport, now: datetime) -> None:
+    def _record_failure(
+        self, session: Session, source: SourceSpec, key: str, report: EndpointReport, now: datetime
+    ) -> None:
         state = lock_state(session, key, source.id, now)
         state.status = report.status
         state.error_class = report.error_class
@@ -285,7 +334,10 @@ class Checker:
         threshold = self.config.slack.ops_failure_threshold
         if state.consecutive_failures >= threshold and not state.ops_alert_open:
             enqueue_ops_alert(
-                session, endpoint_key=key, config=self.config, recovered=False,
+                session,
+                endpoint_key=key,
+                config=self.config,
+                recovered=False,
                 text=(
                     f"{key} failed {state.consecutive_failures} checks in a row: "
                     f"{report.status} ({report.error_class}) {report.reason}"
@@ -297,26 +349,39 @@ class Checker:
     # -- relevance ------------------------------------------------------------------------------
     def _judge(self, ctx: EndpointContext) -> Callable[[ExtractedItem], tuple[Relevance, str]]:
         def judge(item: ExtractedItem) -> tuple[Relevance, str]:
-            relevance = self._relevance(ctx, item.title, item.summary)
-            doc_type = item.doc_type or guess_doc_type(
-                item.title, item.summary, default=ctx.endpoint.doc_type, language=ctx.source.language
+            doc_type = DocType(
+                item.doc_type
+                or guess_doc_type(
+                    item.title, item.summary, default=ctx.endpoint.doc_type, language=ctx.source.language
+                )
             )
-            return relevance, DocType(doc_type).value
+            # Only a type the regulator declared is evidence for relevance; a guessed one is not.
+            declared = DocType(item.doc_type) if item.doc_type else ctx.endpoint.doc_type
+            hint = None if declared is DocType.NEWS else declared
+            return self._relevance(ctx, item.title, item.summary, hint), doc_type.value
 
         return judge
 
     def _judge_document(self, ctx: EndpointContext, extraction: DocumentExtraction) -> tuple[Relevance, str]:
         text = " ".join(b.text for b in extraction.blocks[:20])[:4000]
-        return self._relevance(ctx, extraction.title, text), ctx.endpoint.doc_type.value
+        return self._relevance(
+            ctx, extraction.title, text, ctx.endpoint.doc_type
+        ), ctx.endpoint.doc_type.value
 
-    def _relevance(self, ctx: EndpointContext, title: str, summary: str) -> Relevance:
+    def _relevance(
+        self, ctx: EndpointContext, title: str, summary: str, doc_type: DocType | None
+    ) -> Relevance:
         mode = ctx.endpoint.relevance
         if mode == "assume_ai_rule":
             return Relevance(RelevanceLabel.AI_RULE, 1.0, ("declared by the source",))
         if mode == "assume_ai_other":
             return Relevance(RelevanceLabel.AI_OTHER, 1.0, ("declared by the source",))
         return self.classifier.classify(
-            title, summary, language=ctx.source.language, jurisdiction=ctx.source.jurisdiction
+            title,
+            summary,
+            language=ctx.source.language,
+            jurisdiction=ctx.source.jurisdiction,
+            doc_type=doc_type,
         )
 
     def _should_alert(self, ctx: EndpointContext, label: str) -> bool:
@@ -368,16 +433,19 @@ def select_sources(config: Config, names: Sequence[str] = ()) -> list[SourceSpec
                 try:
                     s = s.model_copy(update={"endpoints": (s.endpoint(eid),)})
                 except KeyError:
-                    raise KeyError(
-                        f"source {sid!r} has no endpoint {eid!r}; it has {', '.join(e.id for e in s.endpoints)}"
-                    ) from None
+                    endpoint_ids = ", ".join(e.id for e in s.endpoints)
+                    raise KeyError(f"source {sid!r} has no endpoint {eid!r}; it has {endpoint_ids}") from None
             if s not in picked:
                 picked.append(s)
     return picked
 
 
 def run_checks(
-    config: Config, engine: Engine, names: Sequence[str] = (), *, dry_run: bool = False,
+    config: Config,
+    engine: Engine,
+    names: Sequence[str] = (),
+    *,
+    dry_run: bool = False,
     progress: ProgressCallback | None = None,
 ) -> list[EndpointReport]:
     """The function both `tracker check` and the service call."""

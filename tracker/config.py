@@ -296,7 +296,9 @@ def _check_references(path: Path, config: Config) -> None:
     custom_ids = [s.id for s in config.custom_sources]
     for sid in custom_ids:
         if custom_ids.count(sid) > 1 or sid in {s.id for s in builtin_sources()}:
-            raise ConfigError(f"{path}: custom_sources: id {sid!r} is used twice; give each source its own id")
+            raise ConfigError(
+                f"{path}: custom_sources: id {sid!r} is used twice; give each source its own id"
+            )
     for sid, override in config.sources.items():
         if sid not in known:
             raise ConfigError(

@@ -8,7 +8,9 @@ from tracker.specs import EndpointSpec
 from tracker.types import DecodedBody, Extraction
 
 
-def derive(endpoint: EndpointSpec, body: bytes, content_type: str, url: str) -> tuple[DecodedBody, Extraction]:
+def derive(
+    endpoint: EndpointSpec, body: bytes, content_type: str, url: str
+) -> tuple[DecodedBody, Extraction]:
     """Raises ValueError (undecodable) or ExtractionError (not what the parser expects)."""
     decoded = decode_body(body, content_type, url)
     return decoded, extract(decoded, body, endpoint, url)

@@ -137,6 +137,9 @@ class Alert(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_ts(nullable=False))
     sent_at: datetime | None = Field(default=None, sa_column=_ts(nullable=True))
     slack_ts: str | None = Field(default=None, max_length=64)
+    # The channel id Slack answered with (config may name channels "#name"); the history check for
+    # duplicates and file uploads into the thread need the id.
+    slack_channel_id: str | None = Field(default=None, max_length=32)
 
 
 class SlackThread(SQLModel, table=True):

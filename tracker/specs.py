@@ -21,6 +21,17 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _check_timezone(value: str | None) -> str | None:
+    if value is not None:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"not a known IANA time zone: {value!r}") from exc
+    return value
+
+
 def _check_regex(value: str | None) -> str | None:
     if value is not None:
         try:
@@ -60,6 +71,10 @@ class JsonListParser(_Strict):
     doc_type_map: dict[str, DocType] = Field(default_factory=dict)
     # Fields copied into item metadata (must not be volatile, e.g. never page_views).
     meta_fields: tuple[str, ...] = ()
+    # IANA zone for dates without an offset ("2026-09-18 17:00:00" at CAC: "Asia/Shanghai"); None = UTC.
+    timezone: str | None = None
+
+    _tz = field_validator("timezone")(_check_timezone)
 
 
 class HtmlListParser(_Strict):
@@ -75,8 +90,10 @@ class HtmlListParser(_Strict):
     date_format: str | None = None
     summary: str | None = None
     id_pattern: str | None = None  # regex on the absolute link; first group = stable id
+    timezone: str | None = None  # IANA zone for dates without an offset (CAC: "Asia/Shanghai"); None = UTC
 
     _v = field_validator("id_pattern")(_check_regex)
+    _tz = field_validator("timezone")(_check_timezone)
 
 
 class LinksParser(_Strict):

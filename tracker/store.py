@@ -18,13 +18,13 @@ from sqlmodel import Session, col, select
 from tracker.codec import extraction_from_json, extraction_to_json
 from tracker.diff import diff_documents, diff_items
 from tracker.models import Change, Item, Snapshot, SourceState
-from tracker.normalise import content_hash, item_hash
+from tracker.normalise import item_hash
 from tracker.specs import EndpointSpec, SourceSpec
 from tracker.types import (
     ChangeKind,
     DocumentExtraction,
-    Extraction,
     ExtractedItem,
+    Extraction,
     FetchResult,
     ItemsExtraction,
     Relevance,
@@ -80,9 +80,7 @@ def lock_state(session: Session, key: str, source_id: str, now: datetime) -> Sou
             .values(endpoint_key=key, source_id=source_id, last_attempt_at=now)
             .on_conflict_do_update(index_elements=["endpoint_key"], set_={"last_attempt_at": now})
         )
-    state = session.exec(
-        select(SourceState).where(SourceState.endpoint_key == key).with_for_update()
-    ).one()
+    state = session.exec(select(SourceState).where(SourceState.endpoint_key == key).with_for_update()).one()
     session.refresh(state)
     state.last_attempt_at = now
     return state
@@ -102,8 +100,13 @@ def _latest_snapshot(session: Session, key: str) -> Snapshot | None:
 
 
 def _add_snapshot(
-    session: Session, ctx: EndpointContext, result: FetchResult, encoding: str, extraction: Extraction,
-    chash: str, now: datetime,
+    session: Session,
+    ctx: EndpointContext,
+    result: FetchResult,
+    encoding: str,
+    extraction: Extraction,
+    chash: str,
+    now: datetime,
 ) -> Snapshot:
     snap = Snapshot(
         endpoint_key=ctx.key,
@@ -122,7 +125,9 @@ def _add_snapshot(
     return snap
 
 
-def _item_row(ctx: EndpointContext, item: ExtractedItem, rel: Relevance, doc_type: str, now: datetime) -> Item:
+def _item_row(
+    ctx: EndpointContext, item: ExtractedItem, rel: Relevance, doc_type: str, now: datetime
+) -> Item:
     return Item(
         endpoint_key=ctx.key,
         source_id=ctx.source.id,
@@ -164,8 +169,13 @@ class Judge:
 
 
 def apply_items(
-    session: Session, ctx: EndpointContext, state: SourceState, extraction: ItemsExtraction,
-    rederived_previous: ItemsExtraction | None, judge: Judge, now: datetime,
+    session: Session,
+    ctx: EndpointContext,
+    state: SourceState,
+    extraction: ItemsExtraction,
+    rederived_previous: ItemsExtraction | None,
+    judge: Judge,
+    now: datetime,
 ) -> StoreOutcome:
     """Items diff against what was stored (or, after an extractor change, against the previous raw body
     re-derived with the current extractor, so only real content changes are reported)."""
@@ -202,7 +212,9 @@ def apply_items(
             _update_row(row, item, rel, doc_type, now)
         out.changed += 1
         diff = _text_diff(before, f"{item.title}\n{item.summary}")
-        out.new_changes.append(_item_change(ctx, ChangeKind.CHANGED_ITEM, item, rel, doc_type, now, diff, what))
+        out.new_changes.append(
+            _item_change(ctx, ChangeKind.CHANGED_ITEM, item, rel, doc_type, now, diff, what)
+        )
     current_ids = {i.stable_id for i in extraction.items}
     for item in extraction.items:
         if item.stable_id in touched:
@@ -238,12 +250,37 @@ def apply_items(
     return out
 
 
+def age_missing_items(session: Session, ctx: EndpointContext, now: datetime) -> list[Change]:
+    """An unchanged list: the items missing last time are missing again; retire those missing long enough."""
+    removed = []
+    for row in session.exec(
+        select(Item).where(
+            Item.endpoint_key == ctx.key, col(Item.gone_since).is_(None), Item.missing_count > 0
+        )
+    ):
+        row.missing_count += 1
+        if row.missing_count >= ctx.removal_after:
+            row.gone_since = now
+            removed.append(_removed_change(ctx, row, now))
+    return removed
+
+
 def _removed_change(ctx: EndpointContext, row: Item, now: datetime) -> Change:
     return _change(
-        ctx, ChangeKind.REMOVED_ITEM, now, stable_id=row.stable_id, document_key=f"{ctx.key}#{row.stable_id}",
-        title=row.title, url=row.url, doc_type=row.doc_type, relevance=row.relevance,
-        relevance_score=row.relevance_score, matched=row.matched, published_at=row.published_at,
-        summary=row.summary, headline=f"no longer listed for {row.missing_count} consecutive checks",
+        ctx,
+        ChangeKind.REMOVED_ITEM,
+        now,
+        stable_id=row.stable_id,
+        document_key=f"{ctx.key}#{row.stable_id}",
+        title=row.title,
+        url=row.url,
+        doc_type=row.doc_type,
+        relevance=row.relevance,
+        relevance_score=row.relevance_score,
+        matched=row.matched,
+        published_at=row.published_at,
+        summary=row.summary,
+        headline=f"no longer listed for {row.missing_count} consecutive checks",
     )
 
 
@@ -266,14 +303,31 @@ def _update_row(row: Item, item: ExtractedItem, rel: Relevance, doc_type: str, n
 
 
 def _item_change(
-    ctx: EndpointContext, kind: ChangeKind, item: ExtractedItem, rel: Relevance, doc_type: str,
-    now: datetime, diff: str, headline: str = "",
+    ctx: EndpointContext,
+    kind: ChangeKind,
+    item: ExtractedItem,
+    rel: Relevance,
+    doc_type: str,
+    now: datetime,
+    diff: str,
+    headline: str = "",
 ) -> Change:
     return _change(
-        ctx, kind, now, stable_id=item.stable_id[:512], document_key=f"{ctx.key}#{item.stable_id}"[:600],
-        title=item.title, url=item.url[:2048], doc_type=doc_type, relevance=rel.label.value,
-        relevance_score=rel.score, matched=json.dumps(list(rel.matched), ensure_ascii=False),
-        published_at=item.published_at, summary=item.summary, headline=headline, diff=diff,
+        ctx,
+        kind,
+        now,
+        stable_id=item.stable_id[:512],
+        document_key=f"{ctx.key}#{item.stable_id}"[:600],
+        title=item.title,
+        url=item.url[:2048],
+        doc_type=doc_type,
+        relevance=rel.label.value,
+        relevance_score=rel.score,
+        matched=json.dumps(list(rel.matched), ensure_ascii=False),
+        published_at=item.published_at,
+        summary=item.summary,
+        headline=headline,
+        diff=diff,
     )
 
 
@@ -286,8 +340,15 @@ def _text_diff(before: str, after: str) -> str:
 
 
 def apply_document(
-    session: Session, ctx: EndpointContext, state: SourceState, extraction: DocumentExtraction,
-    previous: DocumentExtraction | None, relevance: Relevance, doc_type: str, url: str, now: datetime,
+    session: Session,
+    ctx: EndpointContext,
+    state: SourceState,
+    extraction: DocumentExtraction,
+    previous: DocumentExtraction | None,
+    relevance: Relevance,
+    doc_type: str,
+    url: str,
+    now: datetime,
 ) -> StoreOutcome:
     out = StoreOutcome(items=len(extraction.blocks))
     if not state.baseline_done or previous is None:
@@ -300,10 +361,21 @@ def apply_document(
     title = extraction.title or previous.title or ctx.endpoint.id
     out.new_changes.append(
         _change(
-            ctx, ChangeKind.DOCUMENT_CHANGED, now, document_key=ctx.key, title=title, url=url[:2048],
-            doc_type=doc_type, relevance=relevance.label.value, relevance_score=relevance.score,
-            matched=json.dumps(list(relevance.matched), ensure_ascii=False), headline=diff.headline(),
-            diff=diff.unified, added=diff.added, removed=diff.removed, changed=diff.changed,
+            ctx,
+            ChangeKind.DOCUMENT_CHANGED,
+            now,
+            document_key=ctx.key,
+            title=title,
+            url=url[:2048],
+            doc_type=doc_type,
+            relevance=relevance.label.value,
+            relevance_score=relevance.score,
+            matched=json.dumps(list(relevance.matched), ensure_ascii=False),
+            headline=diff.headline(),
+            diff=diff.unified,
+            added=diff.added,
+            removed=diff.removed,
+            changed=diff.changed,
             summary=_added_text_first(diff),
         )
     )
@@ -320,9 +392,9 @@ def _added_text_first(diff) -> str:  # type: ignore[no-untyped-def]
     return "\n".join(parts)
 
 
-def previous_extraction(session: Session, ctx: EndpointContext, state: SourceState) -> tuple[
-    Extraction | None, bool
-]:
+def previous_extraction(
+    session: Session, ctx: EndpointContext, state: SourceState
+) -> tuple[Extraction | None, bool]:
     """The last stored extraction, re-derived from its raw body when the extractor has changed since.
 
     Returns (extraction, rederived).
@@ -342,8 +414,15 @@ def previous_extraction(session: Session, ctx: EndpointContext, state: SourceSta
 
 
 def record_snapshot(
-    session: Session, ctx: EndpointContext, state: SourceState, result: FetchResult, encoding: str,
-    extraction: Extraction, chash: str, produced_change: bool, now: datetime,
+    session: Session,
+    ctx: EndpointContext,
+    state: SourceState,
+    result: FetchResult,
+    encoding: str,
+    extraction: Extraction,
+    chash: str,
+    produced_change: bool,
+    now: datetime,
 ) -> Snapshot:
     snap = _add_snapshot(session, ctx, result, encoding, extraction, chash, now)
     snap.produced_change = produced_change

@@ -175,6 +175,9 @@ class BlockChange:
     label: str
     old: str = ""
     new: str = ""
+    # index in the new block sequence (added / changed) or the old one (removed), within the compared
+    # blocks; lets tracker.diff.apply_document_diff rebuild the new text. -1 = unknown.
+    position: int = -1
 
 
 @dataclass(frozen=True, slots=True)

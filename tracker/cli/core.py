@@ -32,10 +32,16 @@ from tracker.models import Change, SourceState
 
 @app.command()
 def check(
-    sources: Annotated[list[str] | None, typer.Argument(help="Source ids, `source/endpoint`, or jurisdictions.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Fetch, extract and diff; store nothing.")] = False,
+    sources: Annotated[
+        list[str] | None, typer.Argument(help="Source ids, `source/endpoint`, or jurisdictions.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Fetch, extract and diff; store nothing.")
+    ] = False,
     json_out: JsonOption = False,
-    no_alerts: Annotated[bool, typer.Option("--no-alerts", help="Queue alerts but do not send them now.")] = False,
+    no_alerts: Annotated[
+        bool, typer.Option("--no-alerts", help="Queue alerts but do not send them now.")
+    ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log every check.")] = False,
     config_path: ConfigOption = None,
 ) -> None:
@@ -86,7 +92,9 @@ def check(
 def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-arg]
     table = Table(title="dry run: nothing stored" if dry_run else None)
     for name in ("endpoint", "status", "items", "new", "changed", "removed", "time", "note"):
-        table.add_column(name, justify="right" if name in {"items", "new", "changed", "removed", "time"} else "left")
+        table.add_column(
+            name, justify="right" if name in {"items", "new", "changed", "removed", "time"} else "left"
+        )
     for r in reports:
         style = {"ok": "green", "not_modified": "green", "blocked": "yellow"}.get(r.status, "red")
         note = r.reason
@@ -95,13 +103,21 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
             if r.document_changed:
                 note = f"document changed ({', '.join(f'#{i}' for i in r.change_ids)})"
         table.add_row(
-            f"{r.source}/{r.endpoint}", f"[{style}]{r.status}[/{style}]", str(r.items), str(r.new),
-            str(r.changed), str(r.removed), f"{r.seconds:.2f}s", note[:80],
+            f"{r.source}/{r.endpoint}",
+            f"[{style}]{r.status}[/{style}]",
+            str(r.items),
+            str(r.new),
+            str(r.changed),
+            str(r.removed),
+            f"{r.seconds:.2f}s",
+            note[:80],
         )
     console.print(table)
     for r in reports:
         for cid in r.change_ids:
-            console.print(f"CHANGED: {r.source}/{r.endpoint} change #{cid}  (tracker show {cid})", markup=False)
+            console.print(
+                f"CHANGED: {r.source}/{r.endpoint} change #{cid}  (tracker show {cid})", markup=False
+            )
 
 
 @app.command("sources")
@@ -116,16 +132,18 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
         for endpoint in source.endpoints:
             key = f"{source.id}/{endpoint.id}"
             st = states.get(key)
-            rows.append({
-                "endpoint": key,
-                "jurisdiction": source.jurisdiction,
-                "regulator": source.regulator,
-                "url": endpoint.url,
-                "status": st.status if st else "never",
-                "failures": st.consecutive_failures if st else 0,
-                "last_success": st.last_success_at.isoformat() if st and st.last_success_at else None,
-                "error": st.error_message if st else None,
-            })
+            rows.append(
+                {
+                    "endpoint": key,
+                    "jurisdiction": source.jurisdiction,
+                    "regulator": source.regulator,
+                    "url": endpoint.url,
+                    "status": st.status if st else "never",
+                    "failures": st.consecutive_failures if st else 0,
+                    "last_success": st.last_success_at.isoformat() if st and st.last_success_at else None,
+                    "error": st.error_message if st else None,
+                }
+            )
     if json_out:
         console.print_json(json.dumps(rows))
         return
@@ -134,8 +152,13 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
         table.add_column(name)
     for r in rows:
         table.add_row(
-            r["endpoint"], r["jurisdiction"], r["regulator"], r["status"], str(r["failures"]),
-            (r["last_success"] or "-")[:19], (r["error"] or "")[:60],
+            r["endpoint"],
+            r["jurisdiction"],
+            r["regulator"],
+            r["status"],
+            str(r["failures"]),
+            (r["last_success"] or "-")[:19],
+            (r["error"] or "")[:60],
         )
     console.print(table)
 
@@ -155,7 +178,9 @@ def parse_since(value: str) -> datetime:
 def history(
     source: Annotated[str | None, typer.Argument(help="Source id (all when omitted).")] = None,
     since: Annotated[str, typer.Option(help="How far back: '14d', '36h' or a date.")] = "14d",
-    all_changes: Annotated[bool, typer.Option("--all", help="Include changes that were not relevant.")] = False,
+    all_changes: Annotated[
+        bool, typer.Option("--all", help="Include changes that were not relevant.")
+    ] = False,
     json_out: JsonOption = False,
     config_path: ConfigOption = None,
 ) -> None:
@@ -177,7 +202,9 @@ def history(
     for name in ("id", "detected", "source", "kind", "relevance", "title"):
         table.add_column(name)
     for c in changes:
-        table.add_row(str(c.id), c.detected_at.isoformat()[:16], c.source_id, c.kind, c.relevance, c.title[:90])
+        table.add_row(
+            str(c.id), c.detected_at.isoformat()[:16], c.source_id, c.kind, c.relevance, c.title[:90]
+        )
     console.print(table)
 
 
@@ -205,13 +232,18 @@ def show(
     if json_out:
         console.print_json(json.dumps(_change_dict(change), default=str))
         return
-    console.print(f"#{change.id} {change.kind} · {change.jurisdiction} · {change.regulator} · {change.relevance}", markup=False)
+    console.print(
+        f"#{change.id} {change.kind} · {change.jurisdiction} · {change.regulator} · {change.relevance}",
+        markup=False,
+    )
     console.print(change.title, markup=False)
     console.print(change.url, markup=False)
     if change.headline:
         console.print(change.headline, markup=False)
     if change.kind == "document_changed":
-        console.print(f"blocks: {change.added} added, {change.removed} removed, {change.changed} changed", markup=False)
+        console.print(
+            f"blocks: {change.added} added, {change.removed} removed, {change.changed} changed", markup=False
+        )
     console.print()
     console.print(change.diff or change.summary, markup=False)
 

@@ -1,0 +1,186 @@
+"""Webhook and console modes, full diffs as files, the command helpers, and the token kept secret."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.alerts_support import add_change, alert, alert_ids_in, alerts, slack_config
+from tests.fake_slack import FakeSlack
+from tracker.alerts.console import ConsoleNotifier
+from tracker.alerts.deliver import deliver_pending, make_notifier, slack_test
+from tracker.alerts.outbox import list_alerts, retry_alerts
+from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
+from tracker.config import RouteRule
+from tracker.db import make_engine
+from tracker.models import utcnow
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    server = FakeSlack(channels=["ai-regulation", "ops"]).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_make_notifier_follows_the_environment(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = slack_config(fake)
+    assert isinstance(make_notifier(config), ConsoleNotifier)
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", fake.webhook_url)
+    assert isinstance(make_notifier(config), SlackWebhookNotifier)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake.token)
+    assert isinstance(make_notifier(config), SlackBotNotifier)
+
+
+def test_webhook_posts_everything_to_its_channel_without_threads(
+    db_url: str, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", fake.webhook_url)
+    engine = make_engine(db_url)
+    config = slack_config(fake, routes=[RouteRule(channel="#eu-ai", jurisdiction=["EU"])])
+    add_change(engine, config, document_key="k")
+    add_change(engine, config, document_key="k", jurisdiction="US", kind="document_changed")
+    fake.fail(None, method="webhook", status=500, body="server_error")
+
+    now = utcnow()
+    first = deliver_pending(engine, config, now=now)
+    second = deliver_pending(engine, config, now=now + timedelta(hours=1))
+
+    assert (first.sent, first.retried_later, second.sent) == (0, 1, 2)
+    assert [m["blocks"][0]["type"] for m in fake.webhook_messages] == ["header", "header"]
+    assert all(a.status == "sent" and a.slack_ts is None for a in alerts(engine))
+    assert fake.messages == {}  # nothing went through the Web API
+
+
+def test_webhook_permanent_error_fails_with_the_reason(db_url: str, fake: FakeSlack) -> None:
+    engine, config = make_engine(db_url), slack_config(fake)
+    _, (alert_id,) = add_change(engine, config)
+    notifier = SlackWebhookNotifier(fake.webhook_url.replace("webhooksecret", "revokedsecret"), config)
+
+    report = deliver_pending(engine, config, notifier)
+
+    assert report.failed == 1 and alert(engine, alert_id).last_error == "no_service"
+
+
+def test_console_prints_a_readable_alert(
+    db_url: str, fake: FakeSlack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine, config = make_engine(db_url), slack_config(fake)
+    _, (alert_id,) = add_change(engine, config, title="FTC finalises order against AI chatbot maker")
+
+    report = deliver_pending(engine, config)
+
+    out = capsys.readouterr().out
+    assert report.sent == 1 and alert(engine, alert_id).status == "sent"
+    assert "FTC finalises order against AI chatbot maker" in out
+    assert "EU · European Commission · Guidance · published 2025-02-04 · AI rule" in out
+    assert "Link: https://ec.europa.eu/commission/presscorner/detail/en/ip_24_1234" in out
+
+
+def test_a_long_diff_is_attached_in_full_to_the_thread(
+    db_url: str, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake.token)
+    engine, config = make_engine(db_url), slack_config(fake)
+    diff = "\n".join(f"+Article {i}: providers shall keep logs for {i} months." for i in range(400))
+    change_id, (message_alert,) = add_change(
+        engine,
+        config,
+        kind="document_changed",
+        diff=diff,
+        summary="Article 1 added: ...",
+        headline="400 articles added",
+    )
+    fake.fail(None, method="files.completeUploadExternal", status=503, body="unavailable")  # once
+
+    now = utcnow()
+    deliver_pending(engine, config, now=now)
+    report = deliver_pending(engine, config, now=now + timedelta(hours=1))
+
+    message, upload = fake.posted("ai-regulation")
+    assert alert_ids_in([message]) == [message_alert]
+    assert upload["thread_ts"] == message["ts"]
+    (shared,) = upload["files"]
+    assert shared["name"] == f"change-{change_id}.diff" and shared["content"] == diff  # complete, not cut
+    assert report.sent == 1
+    assert {a.kind: a.status for a in alerts(engine)} == {"change": "sent", "diff": "sent"}
+
+
+def test_list_and_retry_failed_alerts(db_url: str, fake: FakeSlack) -> None:
+    routes = [RouteRule(channel="#later", jurisdiction=["UN"])]
+    engine, config = make_engine(db_url), slack_config(fake, routes=routes, ops_channel="#ops")
+    notifier = SlackBotNotifier(fake.token, config)
+    _, (failing,) = add_change(engine, config, jurisdiction="UN", document_key="un")
+    add_change(engine, config, document_key="eu")
+    deliver_pending(engine, config, notifier)
+
+    assert [a.id for a in list_alerts(engine, "failed")] == [failing]
+    assert len(list_alerts(engine)) == 3  # two change alerts and the operations notice
+    fake.add_channel("later")  # the operator creates the channel and invites the bot
+    assert retry_alerts(engine, all_failed=True) == 1
+    assert retry_alerts(engine) == 0
+    report = deliver_pending(engine, config, notifier)
+
+    assert report.sent == 1 and alert(engine, failing).status == "sent"
+    assert alert_ids_in(fake.posted("later")) == [failing]
+    # a retried alert may have been posted before: it was looked for first
+    assert fake.calls_to("conversations.history")
+
+
+def test_slack_test_reports_what_slack_said_per_channel(
+    fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake.token)
+    config = slack_config(fake, ops_channel="#ops", routes=[RouteRule(channel="#gone", jurisdiction=["EU"])])
+
+    results = slack_test(config)
+
+    assert [channel for channel, _ in results] == ["auth.test", "#ai-regulation", "#ops", "#gone"]
+    said = dict(results)
+    assert said["auth.test"] == "ok: workspace Fake Workspace, bot user tracker"
+    assert said["#ai-regulation"].startswith("ok (ts ") and said["#ops"].startswith("ok (ts ")
+    assert said["#gone"] == "error: channel_not_found"
+    assert len(fake.posted("ai-regulation")) == 1
+
+
+def test_the_token_appears_in_no_log_line_and_no_database_column(
+    db_url: str, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # slack-sdk logs requests at DEBUG
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake.token)
+    engine, config = make_engine(db_url), slack_config(fake, ops_channel="#ops")
+    for i in range(4):
+        add_change(engine, config, document_key=f"d{i}")
+    fake.fail("invalid_auth")
+    fake.fail(f"strange_error_mentioning_{fake.token}")  # a hostile or buggy answer echoing the token
+    fake.server_error(500)
+    fake.rate_limit(retry_after=1)
+
+    now = utcnow()
+    for step in range(3):
+        deliver_pending(engine, config, now=now + timedelta(hours=step))
+    slack_test(config)
+    monkeypatch.setenv("SLACK_WEBHOOK_URL", fake.webhook_url)
+    monkeypatch.delenv("SLACK_BOT_TOKEN")
+    add_change(engine, config, document_key="w")
+    fake.fail(
+        f"bad hook {fake.webhook_url}", method="webhook", status=404, body=f"no_service {fake.webhook_url}"
+    )
+    deliver_pending(engine, config, now=now + timedelta(hours=4))
+
+    assert "strange_error_mentioning_[redacted]" in caplog.text  # the echoed token was scrubbed
+    secrets = (fake.token, fake.webhook_url, "webhooksecret0123456789")
+    with engine.connect() as conn:
+        for table in ("alert", "slack_thread", "change"):
+            dump = str(conn.execute(sa.text(f"select * from {table}")).all())
+            assert not any(s in dump for s in secrets), table
+    assert caplog.records
+    assert not any(s in caplog.text for s in secrets)

@@ -1,0 +1,118 @@
+"""extract: a decoded body + its endpoint's parser declaration -> an Extraction.
+
+`extract` dispatches on `endpoint.parser.kind` (and DocumentParser.dialect; "auto" sniffs the body).
+It raises ExtractionError, naming what failed, whenever the body is not what the parser expects.
+
+`extractor_version` changes whenever an extractor's output would change, so stored snapshots are
+re-derived silently instead of being reported as changes. Bump the constant of the extractor you
+change; bump NORMALISE when tracker.normalise.clean_text or extract.textflow change (it affects all).
+"""
+
+from __future__ import annotations
+
+from tracker.extract.document import extract_html_document, extract_pdf
+from tracker.extract.feed import extract_feed
+from tracker.extract.formex import extract_formex
+from tracker.extract.htmllist import extract_html_list
+from tracker.extract.jsonlist import extract_json_list
+from tracker.extract.lawgokr import extract_lawgokr
+from tracker.extract.legal import extract_eurlex_html
+from tracker.extract.links import extract_links
+from tracker.specs import (
+    DocumentParser,
+    EndpointSpec,
+    FeedParser,
+    HtmlListParser,
+    JsonListParser,
+    LinksParser,
+)
+from tracker.types import DecodedBody, Extraction, ExtractionError
+
+NORMALISE = 1
+VERSIONS: dict[str, int] = {
+    "feed": 1,
+    "json": 1,
+    "html_list": 1,
+    "links": 1,
+    "document-html": 1,
+    "document-pdf": 1,
+    "legal-eurlex_oj": 1,
+    "legal-eurlex_consolidated": 1,
+    "legal-formex": 1,
+    "legal-lawgokr": 1,
+}
+_DOCUMENT_NAMES = {
+    "html": "document-html",
+    "pdf": "document-pdf",
+    "eurlex_oj": "legal-eurlex_oj",
+    "eurlex_consolidated": "legal-eurlex_consolidated",
+    "formex": "legal-formex",
+    "lawgokr": "legal-lawgokr",
+}
+
+
+def extractor_version(endpoint: EndpointSpec) -> str:
+    """E.g. "feed-1.1", "legal-eurlex_oj-1.1" (own version . NORMALISE); at most 32 characters.
+
+    "auto" documents may take any dialect, so their version is the sum of every document extractor's
+    version: it grows whenever any of them is bumped.
+    """
+    parser = endpoint.parser
+    if isinstance(parser, DocumentParser):
+        if parser.dialect == "auto":
+            total = sum(VERSIONS[name] for name in _DOCUMENT_NAMES.values())
+            return f"document-auto-{total}.{NORMALISE}"
+        name = _DOCUMENT_NAMES[parser.dialect]
+    else:
+        name = parser.kind
+    return f"{name}-{VERSIONS[name]}.{NORMALISE}"
+
+
+def sniff_dialect(decoded: DecodedBody, raw: bytes) -> str:
+    """Which document dialect a body is written in (for DocumentParser(dialect="auto"))."""
+    if raw[:1024].lstrip().startswith(b"%PDF-") or decoded.kind == "pdf":
+        return "pdf"
+    text = decoded.text
+    head = text[:4096]
+    if "<법령" in head or ("<조문단위" in text and "<조문내용" in text):
+        return "lawgokr"
+    if ("<ACT" in text or "<COMBINED.FMX" in head) and "<ARTICLE IDENTIFIER" in text:
+        return "formex"
+    if "title-article-norm" in text:
+        return "eurlex_consolidated"
+    if "oj-ti-art" in text and "eli-subdivision" in text:
+        return "eurlex_oj"
+    return "html"
+
+
+def extract(decoded: DecodedBody, raw: bytes, endpoint: EndpointSpec, base_url: str) -> Extraction:
+    parser = endpoint.parser
+    if isinstance(parser, FeedParser):
+        return extract_feed(decoded, raw, parser, base_url)
+    if isinstance(parser, JsonListParser):
+        return extract_json_list(decoded, parser, base_url)
+    if isinstance(parser, HtmlListParser):
+        return extract_html_list(decoded, parser, base_url)
+    if isinstance(parser, LinksParser):
+        return extract_links(decoded, parser, base_url)
+    if isinstance(parser, DocumentParser):
+        return extract_document(decoded, raw, parser, base_url)
+    raise ExtractionError(f"no extractor for parser kind {getattr(parser, 'kind', parser)!r}")
+
+
+def extract_document(decoded: DecodedBody, raw: bytes, parser: DocumentParser, base_url: str) -> Extraction:
+    dialect = sniff_dialect(decoded, raw) if parser.dialect == "auto" else parser.dialect
+    if dialect == "pdf":
+        if raw.lstrip()[:5] != b"%PDF-":
+            raise ExtractionError("expected a PDF, the body does not start with %PDF-")
+        return extract_pdf(raw)
+    if dialect in ("eurlex_oj", "eurlex_consolidated"):
+        return extract_eurlex_html(decoded, consolidated=dialect == "eurlex_consolidated")
+    if dialect == "formex":
+        return extract_formex(decoded, raw)
+    if dialect == "lawgokr":
+        return extract_lawgokr(decoded, raw)
+    return extract_html_document(decoded, parser, base_url)
+
+
+__all__ = ["extract", "extract_document", "extractor_version", "sniff_dialect"]

@@ -1,0 +1,50 @@
+"""The set of document links on a page (UN AI bodies): each link matching link_pattern is an item.
+
+A page with no matching link is a valid (empty) answer; a page where the `content` selector finds
+nothing is not, since that is how a redesign shows up.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from urllib.parse import unquote, urlsplit
+
+from tracker.extract.html_text import soup_text
+from tracker.extract.htmllist import parse_soup, select
+from tracker.extract.urls import absolute_url, stable_id_for
+from tracker.normalise import clean_text, strip_tracking_query, strip_volatile_html
+from tracker.specs import LinksParser
+from tracker.types import DecodedBody, ExtractedItem, ExtractionError, ItemsExtraction
+
+
+def filename_title(url: str) -> str:
+    """'/sites/default/files/2024-09/governing_ai_for_humanity_final_report_en.pdf' -> the file name."""
+    name = posixpath.basename(unquote(urlsplit(url).path))
+    return clean_text(name) or url
+
+
+def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> ItemsExtraction:
+    soup = parse_soup(decoded.text)
+    containers = select(soup, spec.content, "content")
+    if not containers:
+        raise ExtractionError(f"selector {spec.content!r} matched nothing")
+    pattern = re.compile(spec.link_pattern, re.IGNORECASE)  # ".PDF" is as much a PDF as ".pdf"
+    items: list[ExtractedItem] = []
+    seen: set[str] = set()
+    for container in containers:
+        strip_volatile_html(container)
+        for anchor in container.find_all("a", href=True):
+            href = str(anchor["href"]).strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            url = strip_tracking_query(absolute_url(href, base_url))
+            if not pattern.search(url):
+                continue
+            stable_id = stable_id_for(url, spec.id_pattern)
+            if stable_id in seen:
+                continue
+            seen.add(stable_id)
+            title = soup_text(anchor) or clean_text(str(anchor.get("title") or "")) or filename_title(url)
+            items.append(ExtractedItem(stable_id=stable_id, title=title, url=url))
+    return ItemsExtraction(items=tuple(items))
