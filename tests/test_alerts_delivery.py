@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
 
-from tests.alerts_support import add_change, alert, alert_ids_in, alerts, payload, slack_config
+from tests.alerts_support import HOSTILE_TITLE, add_change, alert, alert_ids_in, alerts, payload, slack_config
 from tests.fake_slack import FakeSlack
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.slack import SlackBotNotifier
@@ -236,3 +237,77 @@ def test_many_alerts_respect_max_messages(db_url: str, fake: FakeSlack) -> None:
     report = deliver_pending(engine, config, SlackBotNotifier(fake.token, config), max_messages=2)
     assert (report.sent, report.pending) == (2, 3)
     assert alert_ids_in(fake.posted("ai-regulation")) == [a.id for a in alerts(engine)][:2]
+
+
+REGULATORS = [
+    ("EU", "European Commission", "eu_commission", "Commission guidelines on the definition of an AI system"),
+    (
+        "US",
+        "Federal Trade Commission",
+        "us_ftc",
+        "FTC Announces Crackdown on Deceptive AI Claims and Schemes",
+    ),
+    ("US", "Federal Register", "us_fedreg", "Safeguarding American Consumers From Unfair AI Practices"),
+    ("CN", "Cyberspace Administration of China", "cn_cac", "关于印发《人工智能生成合成内容标识办法》的通知"),
+    (
+        "UN",
+        "United Nations",
+        "un_press",
+        "General Assembly adopts landmark resolution on artificial intelligence",
+    ),
+    (
+        "KR",
+        "Ministry of Science and ICT",
+        "kr_msit",
+        "인공지능 발전과 신뢰 기반 조성 등에 관한 기본법 시행령 입법예고",
+    ),
+]
+
+
+def test_a_new_rule_from_each_regulator_arrives_once_in_its_channel(db_url: str, fake: FakeSlack) -> None:
+    fake.add_channel("asia-ai")
+    routes = [RouteRule(channel="#asia-ai", jurisdiction=["CN", "KR"])]
+    engine, config = make_engine(db_url), slack_config(fake, routes=routes)
+    queued = {}
+    for jurisdiction, regulator, source, title in REGULATORS:
+        _, ids = add_change(
+            engine,
+            config,
+            jurisdiction=jurisdiction,
+            regulator=regulator,
+            source_id=source,
+            endpoint_key=f"{source}/list",
+            document_key=f"{source}/list#1",
+            title=title,
+            doc_type="law",
+        )
+        queued[title] = ids
+
+    notifier = SlackBotNotifier(fake.token, config)
+    assert deliver_pending(engine, config, notifier).sent == len(REGULATORS)
+    assert deliver_pending(engine, config, notifier).sent == 0
+
+    by_title = {}
+    for channel in ("ai-regulation", "asia-ai"):
+        for message in fake.posted(channel):
+            by_title[message["blocks"][0]["text"]["text"]] = (channel, message)
+    assert sorted(by_title) == sorted(title for *_, title in REGULATORS)  # each once, title intact
+    for jurisdiction, regulator, _, title in REGULATORS:
+        channel, message = by_title[title]
+        assert channel == ("asia-ai" if jurisdiction in ("CN", "KR") else "ai-regulation")
+        assert alert_ids_in([message]) == queued[title]
+        assert message["blocks"][1]["elements"][0]["text"].startswith(
+            f"*:new: New* · {jurisdiction} · {regulator}"
+        )
+
+
+def test_a_hostile_title_reaches_slack_harmless(db_url: str, fake: FakeSlack) -> None:
+    engine, config = make_engine(db_url), slack_config(fake)
+    add_change(engine, config, title=HOSTILE_TITLE, summary=HOSTILE_TITLE)
+    deliver_pending(engine, config, SlackBotNotifier(fake.token, config))
+
+    (message,) = fake.posted("ai-regulation")
+    posted = json.dumps([message["text"], message["blocks"]], ensure_ascii=False)
+    assert "<" not in posted and ">" not in posted
+    assert "@channel" not in posted and "@here" not in posted and "@everyone" not in posted
+    assert "&lt;!channel&gt;" in posted

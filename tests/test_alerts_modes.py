@@ -108,6 +108,7 @@ def test_a_long_diff_is_attached_in_full_to_the_thread(
     message, upload = fake.posted("ai-regulation")
     assert alert_ids_in([message]) == [message_alert]
     assert upload["thread_ts"] == message["ts"]
+    assert "full diff attached in the thread" in str(message["blocks"])
     (shared,) = upload["files"]
     assert shared["name"] == f"change-{change_id}.diff" and shared["content"] == diff  # complete, not cut
     assert report.sent == 1

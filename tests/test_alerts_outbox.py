@@ -60,12 +60,17 @@ def test_source_failure_and_recovery_share_a_thread_in_the_ops_channel(db_url: s
     notifier = SlackBotNotifier(fake.token, config)
     with transaction(engine) as session:
         enqueue_ops_alert(
-            session, endpoint_key="cn_cac/list", text="cn_cac/list failed 3 checks in a row: blocked (waf)",
-            config=config, recovered=False,
+            session,
+            endpoint_key="cn_cac/list",
+            text="cn_cac/list failed 3 checks in a row: blocked (waf)",
+            config=config,
+            recovered=False,
         )
     deliver_pending(engine, config, notifier)
     with transaction(engine) as session:
-        enqueue_ops_alert(session, endpoint_key="cn_cac/list", text="recovered", config=config, recovered=True)
+        enqueue_ops_alert(
+            session, endpoint_key="cn_cac/list", text="recovered", config=config, recovered=True
+        )
         # another endpoint whose key shares a prefix must not be confused with it
         enqueue_ops_alert(session, endpoint_key="cn_cac/list2", text="x", config=config, recovered=True)
     deliver_pending(engine, config, notifier)

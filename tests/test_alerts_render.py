@@ -66,7 +66,7 @@ def test_long_title_and_huge_diff_stay_within_slack_limits() -> None:
         changed=3,
         removed=1,
     )
-    message = render_change_message(change)
+    message = render_change_message(change, diff_in_thread=True)
     assert len(message["blocks"]) <= 50
     assert len(message["blocks"][0]["text"]["text"]) <= 150
     assert message["blocks"][0]["text"]["text"].endswith("…")
@@ -80,6 +80,7 @@ def test_long_title_and_huge_diff_stay_within_slack_limits() -> None:
     assert kept[-1].rstrip().endswith("word")
     assert needs_diff_file(change)
     assert "full diff attached in the thread" in message["blocks"][3]["elements"][0]["text"]
+    assert "attached" not in str(render_change_message(change)["blocks"][3])  # no file without a bot token
     assert validate_blocks(message["blocks"]) == []
 
 

@@ -178,3 +178,24 @@ def test_entries_without_id_are_skipped_and_epoch_dates_read() -> None:
     assert [i.stable_id for i in result.items] == ["7"]
     assert result.items[0].summary == "Bold & co"
     assert result.items[0].published_at == datetime.fromtimestamp(1782000000, tz=UTC)
+
+
+def test_european_parliament_procedure_events() -> None:
+    # data[] holds one procedure record; "data.consists_of" maps over it and flattens its events.
+    parser = JsonListParser(
+        items_path="data.consists_of",
+        id_field="activity_id",
+        title_field="had_activity_type",
+        date_field="activity_date",
+        url_template="https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2023/0156(COD)&event={id}",
+        meta_fields=("occured_at_stage", "based_on_a_realization_of"),
+    )
+    result = _run(_sample("eu/ep_opendata_api_v2_procedure_2023-0156_trimmed_2026-09-11.json"), parser)
+    assert len(result.items) == 18
+    first = result.items[0]
+    assert first.stable_id == "2023-0156-DEPOT-2024-02-28"
+    assert first.title == "def/ep-activities/TABLING_PLENARY"
+    assert first.published_at == datetime(2024, 2, 28, tzinfo=UTC)
+    assert first.meta["based_on_a_realization_of"] == "eli/dl/doc/A-9-2024-0065"
+    assert first.url.endswith("&reference=2023/0156(COD)")  # parameters sorted
+    assert "event=2023-0156-DEPOT-2024-02-28" in first.url

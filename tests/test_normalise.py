@@ -50,6 +50,9 @@ def test_strip_tracking_query() -> None:
     url = "HTTPS://WWW.Example.ORG/path?utm_source=rss&b=2&fbclid=x&a=1&_=1699999&v=3#section"
     assert strip_tracking_query(url) == "https://www.example.org/path?a=1&b=2"
     assert strip_tracking_query("https://example.org") == "https://example.org/"
+    # single-page-app routes name the content; plain anchors do not
+    assert strip_tracking_query("https://x.eu/app#!/detail/5?x") == "https://x.eu/app#!/detail/5?x"
+    assert strip_tracking_query("https://x.eu/page#section-2") == "https://x.eu/page"
     # values keep their encoding (CAC attachment links carry base64 with / and =)
     cac = "https://www.cac.gov.cn/cms/pub/interact/downloadfile.jsp?filepath=Nk~z2D/zVz=&fText=%E7%BC%96"
     assert strip_tracking_query(cac) == (

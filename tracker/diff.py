@@ -203,6 +203,8 @@ def apply_document_diff(
     Exact when the diff compared all blocks (or the same `kinds`). Positional documents are renumbered
     ("p_0001", "¶1"), as the extractor numbers them.
     """
+    if any(c.position < 0 for c in diff.changes):
+        raise ValueError("this diff carries no block positions; it cannot be applied")
     old = _select(old_blocks, kinds)
     removed = {c.position for c in diff.changes if c.op == "removed"}
     kept = [b for i, b in enumerate(old) if i not in removed]

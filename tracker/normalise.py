@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+from bs4 import BeautifulSoup, Comment, Tag
+
 from tracker.types import DocumentExtraction, ExtractedItem, Extraction, ItemsExtraction
 
 # Characters that render as nothing; removed outright (a soft hyphen is a line-break hint, not text).
@@ -67,10 +69,8 @@ _VOLATILE_SELECTORS = (
 )
 
 
-def strip_volatile_html(soup) -> None:
+def strip_volatile_html(soup: BeautifulSoup | Tag) -> None:
     """Remove from a BeautifulSoup tree (or Tag) what changes without the content changing."""
-    from bs4 import Comment, Tag
-
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
     for tag in soup.find_all(_VOLATILE_TAGS):
@@ -108,7 +108,7 @@ _TRACKING_PARAMS = frozenset(
 
 
 def strip_tracking_query(url: str) -> str:
-    """Drop tracking and cache-busting parameters and the fragment, sort the rest, lower-case host.
+    """Drop tracking and cache-busting parameters and in-page anchors, sort the rest, lower-case host.
 
     Remaining parameters keep their original encoding (re-encoding base64 values such as CAC's
     `filepath=` would change the URL for no reason).
@@ -127,7 +127,10 @@ def strip_tracking_query(url: str) -> str:
     kept.sort()
     netloc = parts.netloc.lower()
     path = parts.path or ("/" if netloc else "")
-    return urlunsplit((parts.scheme.lower(), netloc, path, "&".join(kept), ""))
+    # "#top" / "#section-2" are positions on a page; "#!/detail/5" and "#/detail/5" are routes of a
+    # single-page app and name the content itself
+    fragment = parts.fragment if parts.fragment.startswith(("!", "/")) else ""
+    return urlunsplit((parts.scheme.lower(), netloc, path, "&".join(kept), fragment))
 
 
 # --- hashes -------------------------------------------------------------------------------------

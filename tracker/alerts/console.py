@@ -48,6 +48,8 @@ class ConsoleNotifier:
                 body.append(line + "\n", style="dim")
             if view.body:
                 body.append("\n" + view.body + "\n")
+            for line in view.footer:
+                body.append("\n" + line, style="dim")
             if view.link:
                 body.append("\n" + view.link, style="underline")
             self.console.print(

@@ -6,8 +6,9 @@ sees alerts out of order, even across a long outage. Lanes are served round-robi
 per `[slack].per_channel_interval` seconds each.
 
 Errors. Permanent (invalid_auth, channel_not_found, not_in_channel, ...): the alert is marked failed with
-the reason, one error line is logged and an operations notice is queued (never about the operations
-channel itself or about an operations notice, so a broken ops channel cannot loop). Transient (5xx,
+the reason, one error line is logged and an operations notice is queued - one per failing channel
+until something reaches that channel again, and never about the operations channel itself or about an
+operations notice, so a broken ops channel cannot loop. Transient (5xx,
 timeouts, connection errors, 429 beyond slack-sdk's short inline wait): rescheduled with exponential
 backoff and jitter (Retry-After when Slack gave one) until `[slack].max_attempts`, then failed. Nothing
 here raises for a Slack problem; database errors do propagate.

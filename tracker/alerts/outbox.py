@@ -74,7 +74,9 @@ def enqueue_change_alert(session: Session, change: Change, config: Config) -> li
     """
     if change.id is None:
         raise ValueError("flush the Change before queueing its alert (its id goes into the message)")
-    message = render_change_message(change)
+    # Files need a bot token; without one the full diff stays a `tracker show` away.
+    attach_diff = needs_diff_file(change) and bool(os.environ.get("SLACK_BOT_TOKEN", "").strip())
+    message = render_change_message(change, diff_in_thread=attach_diff)
     alerts = [
         _new_alert(
             kind="change",
@@ -87,7 +89,7 @@ def enqueue_change_alert(session: Session, change: Change, config: Config) -> li
     ]
     session.add_all(alerts)
     session.flush()
-    if needs_diff_file(change) and os.environ.get("SLACK_BOT_TOKEN", "").strip():
+    if attach_diff:
         for parent in alerts:
             session.add(
                 _new_alert(

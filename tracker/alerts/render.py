@@ -13,6 +13,7 @@ plus a fallback `text` for notifications. Every scraped string goes through `esc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -149,8 +150,11 @@ def needs_diff_file(change: Change) -> bool:
     return change.kind == ChangeKind.DOCUMENT_CHANGED and len(change.diff or "") > DIFF_FILE_THRESHOLD
 
 
-def render_change_message(change: Change) -> dict[str, Any]:
-    """Block Kit payload {"text", "blocks"} for one change (change.id must be set)."""
+def render_change_message(change: Change, *, diff_in_thread: bool = False) -> dict[str, Any]:
+    """Block Kit payload {"text", "blocks"} for one change (change.id must be set).
+
+    diff_in_thread: the full diff will follow as a file in the message's thread (say so in the footer).
+    """
     kind = KIND_LABELS.get(change.kind, change.kind)  # type: ignore[call-overload]
     published = f"published {change.published_at.date().isoformat()}" if change.published_at else ""
     context = _context(
@@ -163,7 +167,7 @@ def render_change_message(change: Change) -> dict[str, Any]:
     )
     section_text, _ = _section_text(change)
     footer = f"Change #{change.id} · details: `tracker show {change.id}`"
-    if needs_diff_file(change):
+    if diff_in_thread:
         footer += " · full diff attached in the thread"
     blocks = [
         _header(change.title),
@@ -198,13 +202,34 @@ def render_test_message(channel: str) -> dict[str, Any]:
     return {"text": escape(text), "blocks": [{"type": "section", "text": _mrkdwn(f":wave: {escape(text)}")}]}
 
 
+# The emoji codes and mrkdwn emphasis we write ourselves, turned into what Slack would show.
+_EMOJI = {
+    ":new:": "🆕",
+    ":pencil2:": "✏️",
+    ":memo:": "📝",
+    ":wastebasket:": "🗑️",
+    ":rotating_light:": "🚨",
+    ":white_check_mark:": "✅",
+    ":wave:": "👋",
+}
+_BOLD = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_ITALIC_LINE = re.compile(r"^_(.+)_$", re.MULTILINE)
+
+
+def _for_terminal(mrkdwn: str) -> str:
+    for code, emoji in _EMOJI.items():
+        mrkdwn = mrkdwn.replace(code, emoji)
+    return unescape(_ITALIC_LINE.sub(r"\1", _BOLD.sub(r"\1", mrkdwn)))
+
+
 @dataclass
 class ConsoleView:
     """A payload read back as plain text for a terminal."""
 
     title: str = ""
-    meta: list[str] = field(default_factory=list)
+    meta: list[str] = field(default_factory=list)  # the context line(s) above the body
     body: str = ""
+    footer: list[str] = field(default_factory=list)  # context line(s) below it
     link: str | None = None
 
     def as_text(self) -> str:
@@ -212,8 +237,10 @@ class ConsoleView:
         lines += self.meta
         if self.body:
             lines += ["", self.body]
+        if self.footer:
+            lines += ["", *self.footer]
         if self.link:
-            lines += ["", f"Link: {self.link}"]
+            lines += [f"Link: {self.link}"]
         return "\n".join(lines)
 
 
@@ -225,9 +252,10 @@ def render_console(payload: dict[str, Any]) -> ConsoleView:
         if kind == "header":
             view.title = unescape(block["text"]["text"])
         elif kind == "context":
-            view.meta.append(" · ".join(unescape(e.get("text", "")) for e in block.get("elements", [])))
+            line = " · ".join(_for_terminal(e.get("text", "")) for e in block.get("elements", []))
+            (view.footer if bodies else view.meta).append(line)
         elif kind == "section":
-            bodies.append(unescape(block["text"]["text"]))
+            bodies.append(_for_terminal(block["text"]["text"]))
         elif kind == "actions":
             urls = [e.get("url") for e in block.get("elements", []) if e.get("url")]
             view.link = urls[0] if urls else None

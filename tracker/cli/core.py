@@ -66,12 +66,18 @@ def check(
             reports = run_checks(
                 config, engine, sources or (), dry_run=dry_run, progress=lambda _r: progress.advance(task)
             )
+    failed = [r for r in reports if not r.ok]
+    if not json_out:
+        _print_reports(reports, dry_run)
     delivery = None
     if not dry_run and not no_alerts:
-        from tracker.alerts.deliver import deliver_pending
+        from tracker.alerts.console import ConsoleNotifier
+        from tracker.alerts.deliver import deliver_pending, make_notifier
 
-        delivery = deliver_pending(engine, config)
-    failed = [r for r in reports if not r.ok]
+        notifier = make_notifier(config)
+        if json_out and isinstance(notifier, ConsoleNotifier):
+            notifier = ConsoleNotifier(sys.stderr)  # keep stdout valid JSON
+        delivery = deliver_pending(engine, config, notifier)
     if json_out:
         payload = {
             "endpoints": [r.as_dict() for r in reports],
@@ -80,12 +86,8 @@ def check(
             "alerts": None if delivery is None else vars(delivery),
         }
         console.print_json(json.dumps(payload, default=str))
-    else:
-        _print_reports(reports, dry_run)
-        if delivery is not None and (delivery.sent or delivery.failed or delivery.pending):
-            console.print(
-                f"alerts: {delivery.sent} sent, {delivery.failed} failed, {delivery.pending} pending"
-            )
+    elif delivery is not None and (delivery.sent or delivery.failed or delivery.pending):
+        console.print(f"alerts: {delivery.sent} sent, {delivery.failed} failed, {delivery.pending} pending")
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 

@@ -10,7 +10,9 @@ import calendar
 import io
 import re
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
@@ -27,7 +29,7 @@ SUMMARY_LIMIT = 1000
 _feedparser_options = {"resolve_relative_uris": False, "sanitize_html": True}
 
 
-def _published(entry) -> datetime | None:
+def _published(entry: Mapping[str, Any]) -> datetime | None:
     """The entry's own date string first (it keeps the publisher's offset), feedparser's UTC as fallback."""
     for raw_key, parsed_key in (("published", "published_parsed"), ("updated", "updated_parsed")):
         raw = entry.get(raw_key)
@@ -41,7 +43,7 @@ def _published(entry) -> datetime | None:
     return None
 
 
-def _stable_id(entry, spec: FeedParser, url: str) -> str | None:
+def _stable_id(entry: Mapping[str, Any], spec: FeedParser, url: str) -> str | None:
     source = (entry.get("id") or entry.get("guid") or "") if spec.id_from == "guid" else ""
     source = source.strip() or url
     if not source:
@@ -53,7 +55,7 @@ def _stable_id(entry, spec: FeedParser, url: str) -> str | None:
     return source
 
 
-def _summary(entry) -> str:
+def _summary(entry: Mapping[str, Any]) -> str:
     html = entry.get("summary") or ""
     if not html:
         content = entry.get("content") or []

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from tracker.extract.markup import parse_xml
-from tracker.extract.textflow import Node, lxml_lines
+from tracker.extract.markup import Element, parse_xml
+from tracker.extract.textflow import Classifier, Node, lxml_lines
 from tracker.normalise import clean_text
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 
@@ -24,8 +24,8 @@ _IDENTIFIER = re.compile(r"^0*(\d+)([a-z]*)", re.IGNORECASE)
 _ROMAN_TAIL = re.compile(r"\b([IVXLCDM]+[a-z]?)\s*$")
 
 
-def _classifier(skip_ids: set[int]):
-    def classify(element) -> Node | str:
+def _classifier(skip_ids: set[int]) -> Classifier:
+    def classify(element: Element) -> Node | str:
         tag = element.tag
         if tag == "NOTE":
             return Node.NOTE
@@ -56,7 +56,7 @@ def _group_digits(number: str) -> str:
 _IMPLIED_MARKS = {"DASH": "\u2014", "NDASH": "\u2013", "BULLET": "\u2022"}
 
 
-def _print_as_oj(root) -> None:
+def _print_as_oj(root: Element) -> None:
     """What the OJ prints but Formex only implies: dashes of LIST TYPE="DASH" items, HT TYPE="UC" capitals."""
     for list_el in root.iter("LIST"):
         mark = _IMPLIED_MARKS.get((list_el.get("TYPE") or "").upper())
@@ -70,11 +70,11 @@ def _print_as_oj(root) -> None:
             ht.text = ht.text.upper()
 
 
-def _text(element) -> str:
+def _text(element: Element | None) -> str:
     return clean_text("".join(element.itertext())) if element is not None else ""
 
 
-def _article_key(article) -> tuple[str, str]:
+def _article_key(article: Element) -> tuple[str, str]:
     identifier = (article.get("IDENTIFIER") or "").strip()
     label = _text(article.find("TI.ART"))
     m = _IDENTIFIER.match(identifier) or re.search(r"(\d+)\s*([a-z]*)\s*$", label, re.IGNORECASE)
@@ -84,7 +84,7 @@ def _article_key(article) -> tuple[str, str]:
     return f"art_{number}", label or f"Article {number}"
 
 
-def _annex_label(annex, position: int) -> tuple[str, str, object | None]:
+def _annex_label(annex: Element, position: int) -> tuple[str, str, Element | None]:
     # TITLE/TI/P[1] is "ANNEX X"; a second P there (Annex X) or STI holds the heading
     ti = annex.find("TITLE/TI")
     first = ti.find("P") if ti is not None else None

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import warnings
 
-from bs4 import BeautifulSoup, CData, MarkupResemblesLocatorWarning, NavigableString, XMLParsedAsHTMLWarning
+from bs4 import (
+    BeautifulSoup,
+    CData,
+    MarkupResemblesLocatorWarning,
+    NavigableString,
+    Tag,
+    XMLParsedAsHTMLWarning,
+)
 
 from tracker.normalise import clean_text
 
@@ -24,7 +31,7 @@ def make_soup(markup: str) -> BeautifulSoup:
         return BeautifulSoup(markup, "lxml")
 
 
-def soup_text(node) -> str:
+def soup_text(node: Tag) -> str:
     """Visible text of a BeautifulSoup node: spaces at block boundaries only ("memorandum, Chairman",
     not "memorandum , Chairman" as get_text(" ") gives around an inline link)."""
     parts: list[str] = []

@@ -6,6 +6,8 @@ absolute link, else the link without tracking parameters. An unreadable date is 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import soupsieve
 from bs4 import BeautifulSoup, Tag
 
@@ -53,7 +55,7 @@ def _title(element: Tag, link: Tag, spec: HtmlListParser) -> str:
     return soup_text(source)
 
 
-def _date(element: Tag, spec: HtmlListParser):
+def _date(element: Tag, spec: HtmlListParser) -> datetime | None:
     if not spec.date and not spec.date_attr:
         return None
     source = select_one(element, spec.date, "date") if spec.date else element

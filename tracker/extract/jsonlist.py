@@ -24,12 +24,17 @@ _MISSING = object()
 
 
 def resolve_path(data: Any, path: str) -> Any:
-    """Follow a dotted path; lists map. Missing -> _MISSING."""
+    """Follow a dotted path; a segment applied to a list maps over it (and flattens). Missing -> _MISSING."""
     current = data
     for segment in path.split(".") if path else []:
         if isinstance(current, list):
             mapped = [resolve_path(entry, segment) for entry in current]
-            current = [value for value in mapped if value is not _MISSING]
+            current = []
+            for value in mapped:  # lists of lists flatten: "data.consists_of" = every event of every record
+                if isinstance(value, list):
+                    current.extend(value)
+                elif value is not _MISSING:
+                    current.append(value)
         elif isinstance(current, Mapping):
             current = current.get(segment, _MISSING)
             if current is _MISSING:

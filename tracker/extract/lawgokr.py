@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from tracker.extract.markup import parse_xml
+from tracker.extract.markup import Element, parse_xml
 from tracker.normalise import clean_text
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 
@@ -18,12 +18,12 @@ _LABEL = re.compile(r"^\s*(제\s*\d+\s*조(?:\s*의\s*\d+)?)")
 _CONTENT_TAGS = frozenset({"조문내용", "항내용", "호내용", "목내용"})
 
 
-def _child_text(element, tag: str) -> str:
+def _child_text(element: Element, tag: str) -> str:
     child = element.find(tag)
     return clean_text("".join(child.itertext())) if child is not None else ""
 
 
-def _article(unit) -> Block | None:
+def _article(unit: Element) -> Block | None:
     number = _child_text(unit, "조문번호")
     if not number:
         return None

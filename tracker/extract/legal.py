@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 
 from tracker.extract.dates import parse_date
-from tracker.extract.markup import classes, parse_html
-from tracker.extract.textflow import Node, lxml_lines
+from tracker.extract.markup import Element, classes, parse_html
+from tracker.extract.textflow import Classifier, Node, lxml_lines
 from tracker.normalise import clean_text
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 
@@ -55,8 +55,8 @@ _CONSOLIDATED_CELEX = re.compile(r"\b0\d{4}[A-Z]\d{4}-(\d{4})(\d{2})(\d{2})\b")
 _ELI_DATE = re.compile(r"/eli/[^\"']*?/(\d{4}-\d{2}-\d{2})(?:/|$)")
 
 
-def _classifier(skip_ids: set[int]):
-    def classify(element) -> Node:
+def _classifier(skip_ids: set[int]) -> Classifier:
+    def classify(element: Element) -> Node:
         tag = element.tag
         if tag in _SKIP_TAGS or id(element) in skip_ids:
             return Node.SKIP
@@ -72,7 +72,7 @@ def _classifier(skip_ids: set[int]):
     return classify
 
 
-def _first_with_class(element, names: tuple[str, ...]):
+def _first_with_class(element: Element, names: tuple[str, ...]) -> Element | None:
     for name in names:
         found = element.xpath(f".//p[contains(concat(' ', normalize-space(@class), ' '), ' {name} ')]")
         if found:
@@ -80,7 +80,7 @@ def _first_with_class(element, names: tuple[str, ...]):
     return None
 
 
-def _label_for(kind: str, number: str, element) -> tuple[str, object | None]:
+def _label_for(kind: str, number: str, element: Element) -> tuple[str, Element | None]:
     """The document's own label ("Artikel 5", "ANNEX III") and the element it came from."""
     if kind == "art":
         label_el = _first_with_class(element, _LABEL_CLASSES)
@@ -96,7 +96,7 @@ def _label_for(kind: str, number: str, element) -> tuple[str, object | None]:
     return label, label_el
 
 
-def legal_blocks_from_html(root) -> list[Block]:
+def legal_blocks_from_html(root: Element) -> list[Block]:
     blocks: list[Block] = []
     seen: set[str] = set()
     for element in root.iter("div"):
@@ -119,7 +119,7 @@ def legal_blocks_from_html(root) -> list[Block]:
     return blocks
 
 
-def _title(root) -> str:
+def _title(root: Element) -> str:
     for container in root.xpath("//div[contains(@class, 'eli-main-title')]")[:1]:
         paragraphs = [clean_text(p.text_content()) for p in container.iter("p")]
         title = clean_text(" ".join(p for p in paragraphs if p))
@@ -129,7 +129,7 @@ def _title(root) -> str:
     return clean_text(titles[0].text_content()) if titles else ""
 
 
-def _version(root, text: str, consolidated: bool) -> str | None:
+def _version(root: Element, text: str, consolidated: bool) -> str | None:
     canonical = root.xpath("//link[@rel='canonical']/@href")
     if canonical:
         href = canonical[0]

@@ -13,6 +13,9 @@ from lxml import html as lxml_html
 
 from tracker.types import DecodedBody, ExtractionError
 
+# lxml.etree and lxml.html elements share this base class
+Element = etree._Element
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -28,7 +31,7 @@ def _xml_parser() -> etree.XMLParser:
     )
 
 
-def parse_xml(decoded: DecodedBody, raw: bytes):
+def parse_xml(decoded: DecodedBody, raw: bytes) -> Element:
     """The root element of an XML body; raw bytes first (they carry their own declaration)."""
     errors = []
     candidates = []
@@ -47,7 +50,7 @@ def parse_xml(decoded: DecodedBody, raw: bytes):
     raise ExtractionError(f"malformed XML: {errors[0] if errors else 'empty body'}")
 
 
-def parse_html(text: str):
+def parse_html(text: str) -> Element:
     """An lxml.html document (the HTML parser tolerates XHTML and front-office chrome alike)."""
     parser = lxml_html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True)
     try:
@@ -57,6 +60,6 @@ def parse_html(text: str):
     return root
 
 
-def classes(element) -> set[str]:
+def classes(element: Element) -> set[str]:
     value = element.get("class")
     return set(value.split()) if value else set()

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from enum import Enum
 
+from tracker.extract.markup import Element
 from tracker.normalise import clean_text
 
 FOOTNOTE = "\x00"
@@ -92,10 +93,10 @@ class Node(Enum):
     NOTE = "note"  # a footnote marker or body: replaced by the sentinel
 
 
-Classifier = Callable[[object], "Node | str"]  # a str replaces the element's content (Formex QUOT.START)
+Classifier = Callable[[Element], "Node | str"]  # a str replaces the element's content (Formex QUOT.START)
 
 
-def walk_lxml(element, builder: LineBuilder, classify: Classifier) -> None:
+def walk_lxml(element: Element, builder: LineBuilder, classify: Classifier) -> None:
     """Feed an lxml element's text into `builder` (comments and processing instructions are ignored)."""
     kind = classify(element) if isinstance(element.tag, str) else Node.SKIP
     if isinstance(kind, str):
@@ -114,7 +115,7 @@ def walk_lxml(element, builder: LineBuilder, classify: Classifier) -> None:
             builder.br()
 
 
-def lxml_lines(element, classify: Classifier, scrub: re.Pattern[str] | None = None) -> list[str]:
+def lxml_lines(element: Element, classify: Classifier, scrub: re.Pattern[str] | None = None) -> list[str]:
     builder = LineBuilder()
     walk_lxml(element, builder, classify)
     return builder.lines(scrub)
