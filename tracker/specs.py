@@ -71,6 +71,8 @@ class JsonListParser(_Strict):
     doc_type_map: dict[str, DocType] = Field(default_factory=dict)
     # Fields copied into item metadata (must not be volatile, e.g. never page_views).
     meta_fields: tuple[str, ...] = ()
+    # A date-windowed search can legitimately answer nothing; elsewhere zero items means a broken source.
+    empty_ok: bool = False
     # IANA zone for dates without an offset ("2026-09-18 17:00:00" at CAC: "Asia/Shanghai"); None = UTC.
     timezone: str | None = None
 

@@ -226,7 +226,9 @@ def apply_items(
         elif rederived_previous is not None:
             rel, doc_type = judge(item)
             _update_row(row, item, rel, doc_type, now)
-    for stable_id in result.missing:
+    # A date-windowed search drops items as they age out of the window: that is not a removal.
+    missing = () if ctx.endpoint.window_days is not None else result.missing
+    for stable_id in missing:
         row = rows.get(stable_id)
         if row is None or row.gone_since is not None:
             continue

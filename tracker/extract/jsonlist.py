@@ -113,6 +113,8 @@ def extract_json_list(decoded: DecodedBody, spec: JsonListParser, base_url: str)
     except (json.JSONDecodeError, RecursionError) as exc:
         raise ExtractionError(f"malformed JSON: {exc}") from exc
     entries = resolve_path(data, spec.items_path)
+    if spec.empty_ok and (entries is _MISSING or entries == []) and isinstance(data, Mapping):
+        return ItemsExtraction(items=())
     if entries is _MISSING:
         raise ExtractionError(f"items path {spec.items_path!r} not found in the JSON answer")
     if not isinstance(entries, list):
