@@ -120,13 +120,14 @@ def test_list_and_retry_failed_alerts(db_url: str, fake: FakeSlack) -> None:
     engine, config = make_engine(db_url), slack_config(fake, routes=routes, ops_channel="#ops")
     notifier = SlackBotNotifier(fake.token, config)
     _, (failing,) = add_change(engine, config, jurisdiction="UN", document_key="un")
-    add_change(engine, config, document_key="eu")
+    _, (fine,) = add_change(engine, config, document_key="eu")
     deliver_pending(engine, config, notifier)
+    assert retry_alerts(engine, alert_id=fine) == 0  # only failed (or pending) alerts are retried
 
     assert [a.id for a in list_alerts(engine, "failed")] == [failing]
     assert len(list_alerts(engine)) == 3  # two change alerts and the operations notice
     fake.add_channel("later")  # the operator creates the channel and invites the bot
-    assert retry_alerts(engine, all_failed=True) == 1
+    assert retry_alerts(engine, alert_id=failing) == 1
     assert retry_alerts(engine) == 0
     report = deliver_pending(engine, config, notifier)
 
@@ -185,3 +186,21 @@ def test_the_token_appears_in_no_log_line_and_no_database_column(
             assert not any(s in dump for s in secrets), table
     assert caplog.records
     assert not any(s in caplog.text for s in secrets)
+
+
+def test_unreachable_slack_is_retried_later(
+    db_url: str, fake: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", fake.token)
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:1/api")  # nothing listens there
+    engine, config = make_engine(db_url), slack_config()  # no base_url in the file: the environment's
+    _, (alert_id,) = add_change(engine, config)
+
+    report = deliver_pending(engine, config, now=utcnow())
+
+    row = alert(engine, alert_id)
+    assert (report.retried_later, row.status) == (1, "pending")
+    assert (row.last_error or "").startswith("cannot reach Slack: URLError")
+    monkeypatch.setenv("SLACK_API_URL", fake.base_url.rstrip("/"))  # slack-sdk wants the trailing slash
+    assert deliver_pending(engine, config, now=utcnow() + timedelta(hours=1)).sent == 1
+    assert alert_ids_in(fake.posted("ai-regulation")) == [alert_id]

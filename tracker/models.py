@@ -41,7 +41,7 @@ class SourceState(SQLModel, table=True):
     # What the last good check saw, so an unchanged body is skipped by hash without parsing.
     last_raw_sha256: str | None = Field(default=None, max_length=64)
     last_content_hash: str | None = Field(default=None, max_length=64)
-    last_extractor_version: str | None = Field(default=None, max_length=32)
+    last_extractor_version: str | None = Field(default=None, max_length=64)
 
 
 class Snapshot(SQLModel, table=True):
@@ -58,7 +58,7 @@ class Snapshot(SQLModel, table=True):
     raw_sha256: str = Field(max_length=64)
     content_hash: str = Field(max_length=64)  # of the normalised extraction
     extracted: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON of the Extraction
-    extractor_version: str = Field(max_length=32)
+    extractor_version: str = Field(max_length=64)
     produced_change: bool = False
 
 

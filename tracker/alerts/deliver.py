@@ -57,7 +57,7 @@ from tracker.alerts.notifier import (
     TransientSendError,
     scrub,
 )
-from tracker.alerts.outbox import (
+from tracker.alerts.outbox import (  # list_alerts, retry_alerts: re-exported for the CLI
     FAILED,
     SENT,
     SKIPPED,
@@ -65,11 +65,13 @@ from tracker.alerts.outbox import (
     as_utc,
     claim,
     known_channel_id,
+    list_alerts,
     mark_failed,
     mark_sent,
     ops_notice_open,
     queue_ops_notice,
     reschedule,
+    retry_alerts,
     thread_ts_for,
 )
 from tracker.alerts.render import render_test_message
@@ -79,6 +81,7 @@ from tracker.config import Config
 from tracker.db import transaction
 from tracker.models import Alert, Change, utcnow
 
+__all__ = ["DeliveryReport", "deliver_pending", "list_alerts", "make_notifier", "retry_alerts", "slack_test"]
 log = logging.getLogger("tracker.alerts")
 
 

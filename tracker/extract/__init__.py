@@ -10,6 +10,8 @@ change; bump NORMALISE when tracker.normalise.clean_text or extract.textflow cha
 
 from __future__ import annotations
 
+import hashlib
+
 from tracker.extract.document import extract_html_document, extract_pdf
 from tracker.extract.feed import extract_feed
 from tracker.extract.formex import extract_formex
@@ -52,20 +54,22 @@ _DOCUMENT_NAMES = {
 
 
 def extractor_version(endpoint: EndpointSpec) -> str:
-    """E.g. "feed-1.1", "legal-eurlex_oj-1.1" (own version . NORMALISE); at most 32 characters.
+    """E.g. "feed-1.1-3fa2c1" (own version . NORMALISE - hash of the declaration); at most 64 characters.
 
     "auto" documents may take any dialect, so their version is the sum of every document extractor's
     version: it grows whenever any of them is bumped.
     """
     parser = endpoint.parser
+    # The declaration is part of the extractor: a user who edits a selector re-derives, not alerts.
+    declared = hashlib.sha1(parser.model_dump_json().encode()).hexdigest()[:6]
     if isinstance(parser, DocumentParser):
         if parser.dialect == "auto":
             total = sum(VERSIONS[name] for name in _DOCUMENT_NAMES.values())
-            return f"document-auto-{total}.{NORMALISE}"
+            return f"doc-auto-{total}.{NORMALISE}-{declared}"
         name = _DOCUMENT_NAMES[parser.dialect]
     else:
         name = parser.kind
-    return f"{name}-{VERSIONS[name]}.{NORMALISE}"
+    return f"{name}-{VERSIONS[name]}.{NORMALISE}-{declared}"
 
 
 def sniff_dialect(decoded: DecodedBody, raw: bytes) -> str:

@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("raw_sha256", sa.String(length=64), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("extracted", sa.Text(), nullable=False),
-        sa.Column("extractor_version", sa.String(length=32), nullable=False),
+        sa.Column("extractor_version", sa.String(length=64), nullable=False),
         sa.Column("produced_change", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
@@ -90,7 +90,7 @@ def upgrade() -> None:
         sa.Column("baseline_done", sa.Boolean(), nullable=False),
         sa.Column("last_raw_sha256", sa.String(length=64), nullable=True),
         sa.Column("last_content_hash", sa.String(length=64), nullable=True),
-        sa.Column("last_extractor_version", sa.String(length=32), nullable=True),
+        sa.Column("last_extractor_version", sa.String(length=64), nullable=True),
         sa.PrimaryKeyConstraint("endpoint_key"),
     )
     with op.batch_alter_table("source_state", schema=None) as batch_op:
