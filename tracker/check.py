@@ -18,16 +18,18 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker.alerts.outbox import enqueue_change_alert, enqueue_ops_alert
+from tracker.alerts.outbox import enqueue_change_alert
 from tracker.classify_response import classify_response
 from tracker.config import Config
 from tracker.db import transaction
 from tracker.derive import derive
 from tracker.extract import extractor_version
 from tracker.fetch import Fetcher
+from tracker.health import mark_failure, mark_success
+from tracker.judge import Judge
 from tracker.models import SourceState
 from tracker.normalise import content_hash
-from tracker.relevance import RelevanceClassifier, guess_doc_type
+from tracker.relevance import RelevanceClassifier
 from tracker.specs import EndpointSpec, SourceSpec, endpoint_key
 from tracker.store import (
     EndpointContext,
@@ -42,16 +44,12 @@ from tracker.store import (
 )
 from tracker.types import (
     ChangeKind,
-    DocType,
     DocumentExtraction,
     ErrorClass,
-    ExtractedItem,
     ExtractionError,
     FetchRequest,
     FetchResult,
     ItemsExtraction,
-    Relevance,
-    RelevanceLabel,
     ResponseStatus,
     Verdict,
 )
@@ -253,7 +251,7 @@ class Checker:
                 outcome = apply_items(session, ctx, state, extraction, prev_items, self._judge(ctx), now)
             else:
                 prev_doc = previous if isinstance(previous, DocumentExtraction) else None
-                relevance, doc_type = self._judge_document(ctx, extraction)
+                relevance, doc_type = self._judge(ctx).document(extraction)
                 outcome = apply_document(
                     session, ctx, state, extraction, prev_doc, relevance, doc_type, result.final_url, now
                 )
@@ -266,11 +264,24 @@ class Checker:
         state.baseline_done = True
         state.last_raw_sha256 = body_sha
         state.last_extractor_version = ctx.extractor_version
-        self._mark_success(session, state, result, now)
+        mark_success(session, state, result, now, self.config)
         report.items, report.new, report.changed = outcome.items, outcome.new, outcome.changed
         report.removed, report.document_changed = outcome.removed, outcome.document_changed
         report.baseline, report.unchanged = outcome.baseline, outcome.unchanged
         report.change_ids = list(outcome.change_ids)
+
+    def _record_failure(
+        self, session: Session, source: SourceSpec, key: str, report: EndpointReport, now: datetime
+    ) -> None:
+        state = lock_state(session, key, source.id, now)
+        mark_failure(
+            session,
+            state,
+            status=report.status,
+            error_class=report.error_class,
+            reason=report.reason,
+            config=self.config,
+        )
 
     def _persist_changes(
         self,
@@ -285,7 +296,7 @@ class Checker:
             session.add(change)
             session.flush()
             outcome.change_ids.append(change.id)  # type: ignore[arg-type]
-            if change.kind != ChangeKind.REMOVED_ITEM and self._should_alert(ctx, change.relevance):
+            if change.kind != ChangeKind.REMOVED_ITEM and self._judge(ctx).should_alert(change.relevance):
                 change.alerted = True
                 report.alerts += len(enqueue_change_alert(session, change, self.config))
 
@@ -299,96 +310,10 @@ class Checker:
         now: datetime,
     ) -> None:
         state = lock_state(session, key, source.id, now)
-        self._mark_success(session, state, result, now)
+        mark_success(session, state, result, now, self.config)
 
-    def _mark_success(self, session: Session, state: SourceState, result: FetchResult, now: datetime) -> None:
-        if state.ops_alert_open:
-            enqueue_ops_alert(
-                session,
-                endpoint_key=state.endpoint_key,
-                config=self.config,
-                recovered=True,
-                text=f"{state.endpoint_key} recovered after {state.consecutive_failures} failed checks",
-            )
-            state.ops_alert_open = False
-        state.status = (
-            ResponseStatus.OK.value if result.status_code != 304 else ResponseStatus.NOT_MODIFIED.value
-        )
-        state.error_class = state.error_message = None
-        state.consecutive_failures = 0
-        state.last_success_at = now
-        if result.status_code != 304:
-            state.etag = result.headers.get("etag")
-            state.last_modified = result.headers.get("last-modified")
-            state.last_good_size = len(result.body)
-        session.add(state)
-
-    def _record_failure(
-        self, session: Session, source: SourceSpec, key: str, report: EndpointReport, now: datetime
-    ) -> None:
-        state = lock_state(session, key, source.id, now)
-        state.status = report.status
-        state.error_class = report.error_class
-        state.error_message = report.reason[:2000]
-        state.consecutive_failures += 1
-        threshold = self.config.slack.ops_failure_threshold
-        if state.consecutive_failures >= threshold and not state.ops_alert_open:
-            enqueue_ops_alert(
-                session,
-                endpoint_key=key,
-                config=self.config,
-                recovered=False,
-                text=(
-                    f"{key} failed {state.consecutive_failures} checks in a row: "
-                    f"{report.status} ({report.error_class}) {report.reason}"
-                ),
-            )
-            state.ops_alert_open = True
-        session.add(state)
-
-    # -- relevance ------------------------------------------------------------------------------
-    def _judge(self, ctx: EndpointContext) -> Callable[[ExtractedItem], tuple[Relevance, str]]:
-        def judge(item: ExtractedItem) -> tuple[Relevance, str]:
-            doc_type = DocType(
-                item.doc_type
-                or guess_doc_type(
-                    item.title, item.summary, default=ctx.endpoint.doc_type, language=ctx.source.language
-                )
-            )
-            # Only a type the regulator declared is evidence for relevance; a guessed one is not.
-            declared = DocType(item.doc_type) if item.doc_type else ctx.endpoint.doc_type
-            hint = None if declared is DocType.NEWS else declared
-            return self._relevance(ctx, item.title, item.summary, hint), doc_type.value
-
-        return judge
-
-    def _judge_document(self, ctx: EndpointContext, extraction: DocumentExtraction) -> tuple[Relevance, str]:
-        text = " ".join(b.text for b in extraction.blocks[:20])[:4000]
-        return self._relevance(
-            ctx, extraction.title, text, ctx.endpoint.doc_type
-        ), ctx.endpoint.doc_type.value
-
-    def _relevance(
-        self, ctx: EndpointContext, title: str, summary: str, doc_type: DocType | None
-    ) -> Relevance:
-        mode = ctx.endpoint.relevance
-        if mode == "assume_ai_rule":
-            return Relevance(RelevanceLabel.AI_RULE, 1.0, ("declared by the source",))
-        if mode == "assume_ai_other":
-            return Relevance(RelevanceLabel.AI_OTHER, 1.0, ("declared by the source",))
-        return self.classifier.classify(
-            title,
-            summary,
-            language=ctx.source.language,
-            jurisdiction=ctx.source.jurisdiction,
-            doc_type=doc_type,
-        )
-
-    def _should_alert(self, ctx: EndpointContext, label: str) -> bool:
-        policy = self.config.alert_policy(ctx.source, ctx.endpoint)
-        if policy == "none":
-            return False
-        return policy == "all" or label != RelevanceLabel.NOT_AI.value
+    def _judge(self, ctx: EndpointContext) -> Judge:
+        return Judge(self.config, self.classifier, ctx.source, ctx.endpoint)
 
     async def _complete_details(
         self, fetcher: Fetcher, ctx: EndpointContext, extraction: ItemsExtraction

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 
 from tracker.codec import extraction_from_json, extraction_to_json
 from tracker.diff import diff_documents, diff_items
+from tracker.judge import Judge
 from tracker.models import Change, Item, Snapshot, SourceState
 from tracker.normalise import item_hash
 from tracker.specs import EndpointSpec, SourceSpec
@@ -159,13 +160,6 @@ def _change(ctx: EndpointContext, kind: ChangeKind, now: datetime, **fields: obj
         language=ctx.source.language,
         **fields,  # type: ignore[arg-type]
     )
-
-
-class Judge:
-    """Relevance and document type of an item, as the check stage decided them (injected)."""
-
-    def __call__(self, item: ExtractedItem) -> tuple[Relevance, str]:  # pragma: no cover - protocol
-        raise NotImplementedError
 
 
 def apply_items(

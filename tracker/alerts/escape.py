@@ -20,6 +20,7 @@ _ZERO_WIDTH_SPACE = "\u200b"
 _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BROADCAST_WORD = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
+_BACKTICK_PAIR = re.compile(r"`(?=`)")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -47,7 +48,7 @@ def escape(text: str | None) -> str:
 
 def escape_code(text: str | None) -> str:
     """Escaped text for inside a ``` block: a scraped ``` must not close our block early."""
-    return escape(text).replace("```", f"`{_ZERO_WIDTH_SPACE}`{_ZERO_WIDTH_SPACE}`")
+    return _BACKTICK_PAIR.sub("`" + _ZERO_WIDTH_SPACE, escape(text))  # no two backticks stay adjacent
 
 
 def unescape(text: str) -> str:

@@ -1,0 +1,60 @@
+"""Endpoint health: success and failure bookkeeping, and the operations alerts it raises.
+
+An operations alert goes out once when consecutive failures reach the threshold and once on recovery,
+never once per failed check.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from tracker.alerts.outbox import enqueue_ops_alert
+from tracker.config import Config
+from tracker.models import SourceState
+from tracker.types import FetchResult, ResponseStatus
+
+
+def mark_success(
+    session: Session, state: SourceState, result: FetchResult, now: datetime, config: Config
+) -> None:
+    if state.ops_alert_open:
+        enqueue_ops_alert(
+            session,
+            endpoint_key=state.endpoint_key,
+            config=config,
+            recovered=True,
+            text=f"{state.endpoint_key} recovered after {state.consecutive_failures} failed checks",
+        )
+        state.ops_alert_open = False
+    not_modified = result.status_code == 304
+    state.status = (ResponseStatus.NOT_MODIFIED if not_modified else ResponseStatus.OK).value
+    state.error_class = state.error_message = None
+    state.consecutive_failures = 0
+    state.last_success_at = now
+    if not not_modified:
+        state.etag = result.headers.get("etag")
+        state.last_modified = result.headers.get("last-modified")
+        state.last_good_size = len(result.body)
+    session.add(state)
+
+
+def mark_failure(
+    session: Session, state: SourceState, *, status: str, error_class: str | None, reason: str, config: Config
+) -> None:
+    state.status = status
+    state.error_class = error_class
+    state.error_message = reason[:2000]
+    state.consecutive_failures += 1
+    if state.consecutive_failures >= config.slack.ops_failure_threshold and not state.ops_alert_open:
+        enqueue_ops_alert(
+            session,
+            endpoint_key=state.endpoint_key,
+            config=config,
+            recovered=False,
+            text=f"{state.endpoint_key} failed {state.consecutive_failures} checks in a row: "
+            f"{status} ({error_class}) {reason}",
+        )
+        state.ops_alert_open = True
+    session.add(state)
