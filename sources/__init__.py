@@ -11,7 +11,7 @@ from functools import cache
 
 from tracker.specs import SourceSpec
 
-MODULES: tuple[str, ...] = ()  # e.g. ("sources.eu", "sources.us", "sources.cn", "sources.un", "sources.kr")
+MODULES: tuple[str, ...] = ("sources.eu", "sources.us", "sources.cn", "sources.un", "sources.kr")
 
 
 @cache

@@ -318,19 +318,11 @@ class Checker:
     async def _complete_details(
         self, fetcher: Fetcher, ctx: EndpointContext, extraction: ItemsExtraction
     ) -> ItemsExtraction:
-        from tracker.detail import complete_items
+        from tracker.detail import complete_items, stored_items
 
-        known = await asyncio.to_thread(_known_ids, self.engine, ctx.key)
+        # The stored items, not only their ids: items completed before keep their completed fields.
+        known = await asyncio.to_thread(stored_items, self.engine, ctx.key)
         return await complete_items(fetcher, ctx, extraction, known, self.classifier)
-
-
-def _known_ids(engine: Engine, key: str) -> set[str]:
-    from sqlmodel import select
-
-    from tracker.models import Item
-
-    with Session(engine) as session:
-        return set(session.exec(select(Item.stable_id).where(Item.endpoint_key == key)))
 
 
 def _count(extraction: ItemsExtraction | DocumentExtraction) -> int:

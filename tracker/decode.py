@@ -123,7 +123,17 @@ def _decode_text(body: bytes, content_type_header: str | None, url: str) -> tupl
             text = _strict(body, codec)
             if text is not None:
                 return text.removeprefix("\ufeff"), codec.removesuffix("-sig")
-    clues = ((header_charset(content_type_header), False), (declared_charset(body), True))
+    header, declared = header_charset(content_type_header), declared_charset(body)
+    clues = [(header, False), (declared, True)]
+    if (
+        header
+        and declared
+        and normalise_charset(header) == "cp1252"
+        and normalise_charset(declared) != "cp1252"
+    ):
+        # A Latin-1 header decodes any bytes, so it proves nothing; servers send it by default while the
+        # page itself says what it is (GB pages labelled iso-8859-1 by their web server).
+        clues.reverse()
     for label, in_markup in clues:
         decoded = _decode_labelled(body, label, in_markup=in_markup)
         if decoded is not None:

@@ -64,10 +64,36 @@ def _summary(entry: Mapping[str, Any]) -> str:
     return truncate(text, SUMMARY_LIMIT)
 
 
+_ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_ROOT_END = re.compile(
+    rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*(?:<!--.*?-->\s*)*$", re.IGNORECASE | re.DOTALL
+)
+
+
+def _refuse_unsafe_or_truncated(body: bytes) -> None:
+    """Entity declarations (billion laughs) and cut-off feeds are broken sources, never content.
+
+    feedparser is lenient: it would expand entities up to the XML parser's limits, and it keeps the
+    items before a cut, which would turn every item after it into a removal.
+    """
+    head = body[:65536]
+    root = head.find(b"<rss")
+    for marker in (b"<feed", b"<rdf:RDF", b"<RDF"):
+        found = head.find(marker)
+        if found != -1 and (root == -1 or found < root):
+            root = found
+    prolog = head if root == -1 else head[:root]
+    if _ENTITY_DECL.search(prolog):
+        raise ExtractionError("feed declares XML entities (refused: entity expansion)")
+    if root != -1 and not _ROOT_END.search(body[-4096:]):
+        raise ExtractionError("feed is truncated: the root element is never closed")
+
+
 def extract_feed(decoded: DecodedBody, raw: bytes, spec: FeedParser, base_url: str) -> ItemsExtraction:
     # Always a stream: given a str or bytes, feedparser would treat a URL- or path-like body as
     # something to fetch or open.
     body = raw if raw else decoded.text.encode("utf-8")
+    _refuse_unsafe_or_truncated(body)
     parsed = feedparser.parse(io.BytesIO(body), **_feedparser_options)
     entries = parsed.get("entries") or []
     if not entries:

@@ -1,0 +1,178 @@
+"""The service's parts in-process: the scheduler lock, readiness, triggers and first runs, retention."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlmodel import Session, select
+
+from tests.alerts_support import make_change
+from tracker.config import Config
+from tracker.db import make_engine, transaction
+from tracker.models import Snapshot, SourceState
+from tracker.service.health import HealthServer, ListenError, ServiceState, parse_listen
+from tracker.service.leader import FileLeadership, leadership_for
+from tracker.service.metrics import ServiceMetrics
+from tracker.service.retention import prune_snapshots
+from tracker.service.scheduler import first_run, source_trigger
+
+
+def test_only_one_holder_of_the_scheduler_lock(db_url: str) -> None:
+    first, second = leadership_for(db_url), leadership_for(db_url)
+    if db_url.startswith("sqlite"):
+        assert isinstance(first, FileLeadership) and first.path.name.endswith(".sqlite3.lock")
+    try:
+        assert first.probe() is None
+        assert first.try_acquire()
+        assert not second.try_acquire()
+        assert f"pid {os.getpid()}" in (second.holder() or "")
+        assert f"pid {os.getpid()}" in (second.probe() or "")
+        assert first.still_held()
+        first.release()
+        assert second.probe() is None
+        assert second.try_acquire()
+        assert not first.try_acquire()
+    finally:
+        first.release()
+        second.release()
+
+
+def _get(url: str) -> tuple[int, dict[str, object]]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_readiness_needs_the_database_and_a_working_role(tmp_path: Path) -> None:
+    state = ServiceState()
+    engine = make_engine(f"sqlite:///{tmp_path / 'ready.sqlite3'}")
+    server = HealthServer("127.0.0.1:0", state, ServiceMetrics(), engine).start()
+    try:
+        status, body = _get(f"{server.url}/readyz")
+        assert (status, body["role"], body["ready"]) == (503, "starting", False)
+        state.role = "standby"
+        assert _get(f"{server.url}/readyz")[0] == 200
+        state.role, state.scheduler_running = "leader", True
+        status, body = _get(f"{server.url}/readyz")
+        assert (status, body["scheduler"], body["database"]) == (200, "running", "ok")
+        state.scheduler_running = False  # a leader whose scheduler stopped is not ready
+        assert _get(f"{server.url}/readyz")[0] == 503
+    finally:
+        server.stop()
+
+    unreachable = make_engine(f"sqlite:///{tmp_path / 'missing-dir' / 'x' / 'db.sqlite3'}")
+    (tmp_path / "missing-dir" / "x").rmdir()  # make_engine created it; without it SQLite cannot open
+    state = ServiceState(role="leader", scheduler_running=True)
+    server = HealthServer("127.0.0.1:0", state, ServiceMetrics(), unreachable).start()
+    try:
+        status, body = _get(f"{server.url}/readyz")
+        assert status == 503 and str(body["database"]).startswith("error:")
+    finally:
+        server.stop()
+
+
+def test_listen_addresses() -> None:
+    assert parse_listen("127.0.0.1:9464") == ("127.0.0.1", 9464)
+    assert parse_listen("[::1]:9464") == ("::1", 9464)
+    assert parse_listen(":9464") == ("0.0.0.0", 9464)
+    with pytest.raises(ListenError):
+        parse_listen("localhost")
+    blocker = HealthServer("127.0.0.1:0", ServiceState(), ServiceMetrics(), make_engine("sqlite://"))
+    try:
+        with pytest.raises(ListenError, match="cannot listen"):
+            HealthServer(f"127.0.0.1:{blocker.port}", ServiceState(), ServiceMetrics(), make_engine("sqlite://"))
+    finally:
+        blocker.stop()
+
+
+def _config(**override: object) -> Config:
+    return Config.model_validate(
+        {
+            "check": {"jitter": 0, "default_interval": "1h"},
+            "custom_sources": [
+                {
+                    "id": "cnreg",
+                    "jurisdiction": "CN",
+                    "regulator": "Test",
+                    "endpoints": [
+                        {"id": "a", "url": "http://127.0.0.1:9/a", "parser": {"kind": "feed"}},
+                        {"id": "b", "url": "http://127.0.0.1:9/b", "parser": {"kind": "feed"}},
+                    ],
+                }
+            ],
+            "sources": {"cnreg": override} if override else {},
+        }
+    )
+
+
+def test_cron_sources_keep_office_hours_in_their_time_zone() -> None:
+    config = _config(cron="0 9-18 * * mon-fri", timezone="Asia/Shanghai")
+    source = config.custom_sources[0]
+    trigger = source_trigger(config, source)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    saturday_noon_utc = datetime(2026, 1, 3, 12, 0, tzinfo=UTC)
+    assert trigger.get_next_fire_time(None, saturday_noon_utc) == datetime(2026, 1, 5, 9, 0, tzinfo=shanghai)
+    friday_evening = datetime(2026, 1, 9, 18, 30, tzinfo=shanghai)
+    assert trigger.get_next_fire_time(None, friday_evening) == datetime(2026, 1, 12, 9, 0, tzinfo=shanghai)
+    assert first_run(config, make_engine("sqlite://"), source, saturday_noon_utc) is None  # cron decides
+
+
+def test_first_run_resumes_the_interval_after_a_restart(db_url: str) -> None:
+    config = _config(interval="30m")
+    source = config.custom_sources[0]
+    engine = make_engine(db_url)
+    now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+    assert first_run(config, engine, source, now) == now  # never checked: at once
+
+    with transaction(engine) as session:
+        for eid, minutes_ago in (("a", 10), ("b", 20)):
+            at = now - timedelta(minutes=minutes_ago)
+            session.add(SourceState(endpoint_key=f"cnreg/{eid}", source_id="cnreg", last_attempt_at=at))
+    # Due 30 minutes after the older of the two last attempts, not at start-up.
+    assert first_run(config, engine, source, now) == now + timedelta(minutes=10)
+    assert first_run(config, engine, source, now + timedelta(hours=2)) == now + timedelta(hours=2)
+
+
+def _snapshot(key: str, at: datetime, produced_change: bool = False) -> Snapshot:
+    return Snapshot(
+        endpoint_key=key,
+        fetched_at=at,
+        final_url="https://reg.example/",
+        raw_gz=gzip.compress(b"x"),
+        raw_sha256="0" * 64,
+        content_hash="1" * 64,
+        extracted="{}",
+        extractor_version="v1",
+        produced_change=produced_change,
+    )
+
+
+def test_retention_keeps_the_newest_and_every_snapshot_a_change_needs(db_url: str) -> None:
+    engine = make_engine(db_url)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    with transaction(engine) as session:
+        snaps = [_snapshot("reg/list", start + timedelta(hours=i), produced_change=i == 1) for i in range(6)]
+        lone = _snapshot("reg/other", start)
+        session.add_all([*snaps, lone])
+        session.flush()
+        session.add(make_change(snapshot_id=snaps[0].id))  # referenced, though not flagged
+        ids = [s.id for s in snaps]
+        lone_id = lone.id
+
+    assert prune_snapshots(engine, keep=2) == 2
+    with Session(engine) as session:
+        left = set(session.exec(select(Snapshot.id)))
+    assert left == {ids[0], ids[1], ids[4], ids[5], lone_id}
+    assert prune_snapshots(engine, keep=2) == 0
+    with pytest.raises(ValueError):
+        prune_snapshots(engine, keep=0)

@@ -1,0 +1,273 @@
+"""The service's jobs on an APScheduler 3 BackgroundScheduler.
+
+* one job per source: every `interval` (with up to `[check].jitter` seconds of random delay) or on a
+  crontab in the source's time zone; the first run picks up where the last process left off (last attempt
+  + interval), so a restart does not re-check everything at once;
+* the outbox: `deliver_pending` every `[service].outbox_interval`, and straight after a check queued alerts;
+* retention: `prune_snapshots` every `[service].retention_interval`;
+* the digest, when `tracker.digest` is installed.
+
+Every job has max_instances=1, coalescing and `[service].misfire_grace`. A job calls the same functions as
+the CLI (`run_checks`, `deliver_pending`); everything it writes is committed per endpoint / per alert, so
+stopping between two jobs, or killing the process, leaves the database consistent.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+import random
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
+
+from tracker.alerts.notifier import Notifier
+from tracker.config import Config
+from tracker.models import SourceState
+from tracker.service.metrics import ServiceMetrics
+from tracker.service.retention import prune_snapshots
+from tracker.specs import SourceSpec
+
+log = logging.getLogger("tracker.service")
+
+OUTBOX_JOB, RETENTION_JOB, DIGEST_JOB = "outbox", "retention", "digest"
+RETENTION_FIRST_DELAY = timedelta(minutes=5)  # not in the middle of the start-up burst of checks
+
+
+def source_trigger(config: Config, source: SourceSpec) -> BaseTrigger:
+    """Cron in the source's time zone when `[sources.X].cron` is set, else an interval with jitter."""
+    override = config.sources.get(source.id)
+    jitter = int(config.check.jitter) or None
+    if override and override.cron:
+        zone = ZoneInfo(override.timezone or config.tracker.timezone)
+        return CronTrigger.from_crontab(override.cron, timezone=zone)
+    return IntervalTrigger(seconds=config.source_interval(source), jitter=jitter, timezone=UTC)
+
+
+def first_run(config: Config, engine: Engine, source: SourceSpec, now: datetime) -> datetime | None:
+    """When an interval source is next due, given its last attempt; None = let the trigger decide (cron)."""
+    override = config.sources.get(source.id)
+    if override and override.cron:
+        return None
+    interval = config.source_interval(source)
+    keys = [f"{source.id}/{e.id}" for e in source.endpoints]
+    with Session(engine) as session:
+        attempts = session.exec(
+            select(func.count(), func.min(SourceState.last_attempt_at)).where(
+                col(SourceState.endpoint_key).in_(keys), col(SourceState.last_attempt_at).is_not(None)
+            )
+        ).one()
+    seen, oldest = attempts
+    due = now
+    if seen == len(keys) and oldest is not None:
+        due = max(
+            now, (oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)) + timedelta(seconds=interval)
+        )
+    # Spread the start-up burst over the jitter window (never beyond one interval).
+    spread = min(config.check.jitter, interval)
+    return due + timedelta(seconds=random.uniform(0, spread)) if spread else due
+
+
+class ServiceScheduler:
+    def __init__(self, config: Config, engine: Engine, metrics: ServiceMetrics, notifier: Notifier) -> None:
+        from tracker.check import select_sources
+
+        self.config = config
+        self.engine = engine
+        self.metrics = metrics
+        self.notifier = notifier
+        self.sources = select_sources(config)
+        self._check_names_resolve()
+        self._stopping = threading.Event()
+        self._idle = threading.Condition()
+        self._running_jobs = 0
+        self._outbox_again = threading.Event()
+        self._outbox_busy = threading.Lock()
+        service = config.service
+        self.scheduler = BackgroundScheduler(
+            executors={
+                "checks": ThreadPoolExecutor(max(2, min(8, len(self.sources)))),
+                "default": ThreadPoolExecutor(3),  # outbox, retention, digest: never behind the checks
+            },
+            job_defaults={
+                "max_instances": 1,
+                "coalesce": True,
+                "misfire_grace_time": max(1, int(service.misfire_grace)),
+            },
+            timezone=ZoneInfo(config.tracker.timezone),
+        )
+
+    def _check_names_resolve(self) -> None:
+        from tracker.check import select_sources
+
+        for source in self.sources:
+            if select_sources(self.config, [source.id]) != [source]:
+                raise ValueError(
+                    f"source id {source.id!r} also names a jurisdiction, so a scheduled check of it "
+                    "would check other sources too; give the source another id"
+                )
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.scheduler.running and not self._stopping.is_set()
+
+    def start(self) -> None:
+        now = datetime.now(UTC)
+        for source in self.sources:
+            self.scheduler.add_job(
+                self._guarded(f"check {source.id}", lambda s=source: self._check_source(s)),
+                trigger=source_trigger(self.config, source),
+                id=f"check:{source.id}",
+                name=f"check {source.id}",
+                executor="checks",
+                **_next_run(first_run(self.config, self.engine, source, now)),
+            )
+        self.scheduler.add_job(
+            self._guarded(OUTBOX_JOB, self._drain_outbox),
+            IntervalTrigger(seconds=max(1.0, self.config.service.outbox_interval), timezone=UTC),
+            id=OUTBOX_JOB,
+            name="deliver alerts",
+            next_run_time=now,  # alerts left by a previous process go out first
+        )
+        self.scheduler.add_job(
+            self._guarded(RETENTION_JOB, self._retention),
+            IntervalTrigger(seconds=max(60.0, self.config.service.retention_interval), timezone=UTC),
+            id=RETENTION_JOB,
+            name="snapshot retention",
+            next_run_time=now
+            + min(RETENTION_FIRST_DELAY, timedelta(seconds=self.config.service.retention_interval)),
+        )
+        self._add_digest_job()
+        self.scheduler.start()
+        self.metrics.scheduler_running.set(1)
+        log.info(
+            "scheduler started: %d sources, outbox every %ss",
+            len(self.sources),
+            self.config.service.outbox_interval,
+        )
+        for job in self.scheduler.get_jobs():
+            log.info("job %s: %s, next run %s", job.name, job.trigger, _iso(job.next_run_time))
+
+    def stop(self, timeout: float) -> bool:
+        """No new job starts; wait up to `timeout` for running ones. True when none is left running."""
+        self._stopping.set()
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        self.metrics.scheduler_running.set(0)
+        with self._idle:
+            drained = self._idle.wait_for(lambda: self._running_jobs == 0, timeout=timeout)
+        return drained
+
+    def run_once(self) -> None:
+        """One pass of every job, in the calling thread (`tracker run --once`)."""
+        from tracker.check import run_checks
+
+        reports = run_checks(self.config, self.engine)
+        self.metrics.observe_checks(reports)
+        self._drain_outbox()
+        self._retention()  # the digest keeps to its own schedule: `tracker digest` sends one by hand
+
+    # -- jobs ------------------------------------------------------------------------------------
+    def _guarded(self, name: str, job: Callable[[], None]) -> Callable[[], None]:
+        """Counts running jobs for a clean stop; a job that raises is logged, counted, and runs next time."""
+
+        def run() -> None:
+            with self._idle:
+                if self._stopping.is_set():  # queued before the stop: do not start it
+                    return
+                self._running_jobs += 1
+            try:
+                job()
+            except Exception:
+                self.metrics.job_errors.labels(job=name.split()[0]).inc()
+                log.exception("%s failed; it runs again at its next time", name)
+            finally:
+                with self._idle:
+                    self._running_jobs -= 1
+                    self._idle.notify_all()
+
+        return run
+
+    def _check_source(self, source: SourceSpec) -> None:
+        from tracker.check import run_checks
+
+        reports = run_checks(self.config, self.engine, [source.id])
+        self.metrics.observe_checks(reports)
+        if any(r.alerts for r in reports):
+            self.poke_outbox()
+
+    def poke_outbox(self) -> None:
+        """Deliver soon: now if the outbox job is idle, else once more when its current pass ends."""
+        self._outbox_again.set()
+        if self._stopping.is_set() or self._outbox_busy.locked():
+            return
+        try:
+            self.scheduler.modify_job(OUTBOX_JOB, next_run_time=datetime.now(UTC))
+        except Exception:  # the scheduler is shutting down: the next process delivers
+            log.debug("could not wake the outbox job", exc_info=True)
+
+    def _drain_outbox(self) -> None:
+        from tracker.alerts.deliver import deliver_pending
+
+        with self._outbox_busy:
+            while True:
+                self._outbox_again.clear()
+                report = deliver_pending(self.engine, self.config, self.notifier)
+                self.metrics.observe_delivery(report)
+                if report.sent or report.failed:
+                    log.info(
+                        "outbox: %d sent, %d failed, %d pending", report.sent, report.failed, report.pending
+                    )
+                if not self._outbox_again.is_set() or self._stopping.is_set():
+                    break
+
+    def _retention(self) -> None:
+        deleted = prune_snapshots(self.engine, self.config.check.keep_snapshots)
+        self.metrics.snapshots_pruned.inc(deleted)
+
+    def _digest_function(self) -> Callable[[Config, Engine], object] | None:
+        try:
+            if importlib.util.find_spec("tracker.digest") is None:
+                return None
+            module = importlib.import_module("tracker.digest")
+        except Exception:
+            log.warning("tracker.digest cannot be imported; no scheduled digest", exc_info=True)
+            return None
+        return getattr(module, "run_scheduled_digest", None)
+
+    def _add_digest_job(self) -> None:
+        digest = self.config.digest
+        if not digest.cron or self._digest_function() is None:
+            return
+        self.scheduler.add_job(
+            self._guarded(DIGEST_JOB, self._digest),
+            CronTrigger.from_crontab(digest.cron, timezone=ZoneInfo(digest.timezone)),
+            id=DIGEST_JOB,
+            name="digest",
+        )
+
+    def _digest(self) -> None:
+        run = self._digest_function()
+        if run is None:
+            return
+        run(self.config, self.engine)  # decides itself whether this week is a digest week
+        self.poke_outbox()
+
+
+def _next_run(when: datetime | None) -> dict[str, datetime]:
+    return {} if when is None else {"next_run_time": when}
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat(timespec="seconds") if value else "-"
