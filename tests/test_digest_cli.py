@@ -29,6 +29,8 @@ from tests.digest_support import (
 from tracker.db import make_engine
 
 SEOUL = ZoneInfo("Asia/Seoul")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")  # fmt: skip
 ENTRY_ORDER = [
     "Regulation (EU) 2024/1689 (Artificial Intelligence Act)",
     "Safeguards for Automated Decision Systems; Proposed Rule",  # US: rule (oldest) ...
@@ -65,7 +67,10 @@ def test_korean_markdown_grouped_ordered_and_sourced(tmp_path: Path, db_url: str
     out = result.stdout
     first_day = (now - timedelta(days=14)).astimezone(SEOUL)
     assert out.startswith(f"## 「법/규제」 AI 규제 동향 ({ko_date(first_day)} ~ ")
-    assert "이번 기간 AI 규제 소식 8건: 유럽연합(EU) 1건, 미국 3건, 중국 1건, 유엔 1건, 한국 1건, 기타 1건." in out
+    assert (
+        "이번 기간 AI 규제 소식 8건: 유럽연합(EU) 1건, 미국 3건, 중국 1건, 유엔 1건, 한국 1건, 기타 1건."
+        in out
+    )
     headings = [line for line in out.splitlines() if line.startswith("### ")]
     assert headings == ["### 유럽연합(EU)", "### 미국", "### 중국", "### 유엔", "### 한국", "### 기타"]
     titles = [line[5:] for line in out.splitlines() if line.startswith("#### ")]
@@ -86,7 +91,7 @@ def test_korean_markdown_grouped_ordered_and_sourced(tmp_path: Path, db_url: str
 
     cac = entry_block(out, CAC_TITLE)  # the first Chinese sentence, cut at 。
     assert f"- {CAC_FIRST}\n" in cac and CAC_SECOND not in cac
-    assert "국가 互联网" not in cac and "国家互联网信息办公室 · " in cac
+    assert "- 国家互联网信息办公室 · " in cac and " · 의견수렴 · 신규" in cac
     assert KR_FIRST in entry_block(out, KR_TITLE)
     un_first_line = UN_EXCERPT.read_text(encoding="utf-8").splitlines()[0]
     assert un_first_line in entry_block(out, ENTRY_ORDER[5])
@@ -109,7 +114,7 @@ def test_english_wording_and_dates(tmp_path: Path, db_url: str) -> None:
         "### Others",
     ]  # fmt: skip
     day = (now - timedelta(days=2)).astimezone(SEOUL)
-    month = day.strftime("%B") if day.strftime("%B").isascii() else ""
+    month = MONTHS[day.month - 1]
     assert f"- EUR-Lex · {day.day} {month} {day.year} · Law / regulation · Amended" in out
     assert "- **What changed:** Article 5 changed, Article 112a added" in out
     assert "Article 5 (changed): 1. The following" in out
@@ -182,6 +187,7 @@ def test_days_out_file_and_usage_errors(tmp_path: Path, db_url: str) -> None:
         ("--from", "yesterday"),
         ("--lang", "fr"),
         ("--format", "pdf"),
+        ("--post",),  # no Slack credentials in the environment
     ):
         refused = run_tracker("digest", *bad, "--config", config, cwd=tmp_path)
         assert refused.returncode == 2, (bad, refused.stdout, refused.stderr)
@@ -190,11 +196,17 @@ def test_days_out_file_and_usage_errors(tmp_path: Path, db_url: str) -> None:
 def test_empty_fortnight_is_one_line(tmp_path: Path, db_url: str) -> None:
     now = datetime.now(UTC)
     engine = make_engine(db_url)
-    seed(engine, [change(now, 30, endpoint_key="a/b", source_id="a", stable_id="old", title="Old AI rule",
-                         url="https://a.example/old", jurisdiction="EU", regulator="R", relevance="ai_rule")])  # fmt: skip
+    old = change(
+        now, 30, endpoint_key="a/b", source_id="a", stable_id="old", title="Old AI rule",
+        url="https://a.example/old", jurisdiction="EU", regulator="R", relevance="ai_rule",
+    )  # fmt: skip
+    seed(engine, [old])
     config = str(write_config(tmp_path, db_url))
 
-    for lang, needle in (("ko", "이번 기간에는 새로운 AI 규제 소식이 없습니다."), ("en", "no new AI regulation items")):
+    for lang, needle in (
+        ("ko", "이번 기간에는 새로운 AI 규제 소식이 없습니다."),
+        ("en", "no new AI regulation items"),
+    ):
         result = run_tracker("digest", "--since", "14d", "--lang", lang, "--config", config, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert result.stdout.count("\n") == 1 and needle in result.stdout

@@ -57,7 +57,9 @@ def test_sentences_chinese_and_korean() -> None:
 
 
 def test_lead_is_one_or_two_sentences_of_the_source() -> None:
-    long_first = "The Commission adopted guidelines on the prohibited practices of the AI Act at its meeting this morning."
+    long_first = (
+        "The Commission adopted guidelines on the prohibited practices of the AI Act at its meeting today."
+    )
     assert lead(f"{long_first} More follows. And more.") == long_first
     # A short first sentence takes the second with it; Chinese joins without a space.
     assert lead("Short one. Second sentence here. Third.") == "Short one. Second sentence here."

@@ -66,7 +66,7 @@ _ARTICLE_HEADING = re.compile(
     r"^(第[一二三四五六七八九十百千零〇两\d]+条(?:之[一二三四五六七八九十]+)?"  # Chinese
     r"|제\d+조(?:의\d+)?)"  # Korean
 )
-_TRUNCATED = ("...", "…", "……")
+_TRUNCATED = ("...", "…")
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ _GROUPS = (
     "tracker.cli.service",
     "tracker.cli.sources",
     "tracker.cli.digest",
+    "tracker.cli.watch",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -9,6 +11,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
+from sqlalchemy.engine import Engine
 
 from tracker.cli.common import (
     EXIT_FAILED,
@@ -20,6 +23,8 @@ from tracker.cli.common import (
     open_database,
     setup_logging,
 )
+from tracker.config import Config
+from tracker.digest.collect import Digest
 from tracker.digest.i18n import LANGUAGES
 from tracker.digest.render import FORMATS
 
@@ -34,19 +39,23 @@ def _day(value: str, option: str) -> date:
 @app.command()
 def digest(
     since: Annotated[
-        str | None, typer.Option(help="How far back: '14d', '36h' or a date (default: [digest].period).")
+        str | None, typer.Option(help="How far back: '14d', '36h' or a date (default: \\[digest] period).")
     ] = None,
     from_day: Annotated[
-        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, in [digest].timezone).")
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, in the \\[digest] timezone).")
     ] = None,
     to_day: Annotated[str | None, typer.Option("--to", help="Last day, inclusive (default: today).")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="ko or en (default: [digest].language).")] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="ko or en (default: the \\[digest] language).")
+    ] = None,
     fmt: Annotated[
         str, typer.Option("--format", help="markdown, html or slack (JSON messages).")
     ] = "markdown",
     post: Annotated[
         bool,
-        typer.Option("--post", help="Also post it to Slack ([digest].channel, else the default channel)."),
+        typer.Option(
+            "--post", help="Also post it to Slack (the \\[digest] channel, else the default channel)."
+        ),
     ] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
     config_path: ConfigOption = None,
@@ -62,6 +71,10 @@ def digest(
         fail("give either --since or --from/--to, not both")
     if to_day and not from_day:
         fail("--to needs --from")
+    if post and not (
+        os.environ.get("SLACK_BOT_TOKEN", "").strip() or os.environ.get("SLACK_WEBHOOK_URL", "").strip()
+    ):
+        fail("--post needs SLACK_BOT_TOKEN (or SLACK_WEBHOOK_URL) in the environment; nothing was posted")
 
     from tracker.cli.core import parse_since
     from tracker.digest import build_digest, write_atomically
@@ -77,6 +90,9 @@ def digest(
         if last < first:
             fail(f"--to {last} is before --from {first}")
         period = Period.days(first, last, tz)
+    elif since is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", since):
+        first = _day(since, "--since")  # that day in the digest's time zone, through today
+        period = Period.days(first, max(first, now.astimezone(tz).date()), tz)
     elif since is not None:
         start: datetime = parse_since(since)
         if start >= now:
@@ -101,20 +117,12 @@ def digest(
         _post(config, engine, result)
 
 
-def _post(config, engine, result) -> None:  # type: ignore[no-untyped-def]
-    from tracker.alerts.console import ConsoleNotifier
-    from tracker.alerts.deliver import make_notifier
+def _post(config: Config, engine: Engine, result: Digest) -> None:
     from tracker.digest.post import digest_channel, post_digest
     from tracker.digest.render_slack import render_slack
 
-    notifier = make_notifier(config)
-    if isinstance(notifier, ConsoleNotifier):
-        err_console.print(
-            "no SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL set: showing the messages here", markup=False
-        )
-        notifier = ConsoleNotifier(sys.stderr)  # stdout holds the digest itself
     channel = digest_channel(config)
-    report = post_digest(engine, config, render_slack(result), channel, notifier)
+    report = post_digest(engine, config, render_slack(result), channel)
     if report.ok:
         err_console.print(f"posted to {channel}: {report.sent} message(s)", markup=False)
         return

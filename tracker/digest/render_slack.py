@@ -1,14 +1,16 @@
 """The digest as Slack messages (Block Kit), within Slack's limits.
 
 A short digest is one message: header (the period), the opening line with counts, then per jurisdiction a
-header block and one section per entry. A long one (more than INLINE_ENTRIES entries, or more blocks than
-one message may hold) is a parent message - header, opening line, a note - followed by messages that
-carry the entries, posted into the parent's thread, each at most MESSAGE_BLOCKS blocks; a jurisdiction
-cut between two messages repeats its header marked "(continued)". An empty period is one line of text.
+header block and one section per entry. A long one (more than INLINE_ENTRIES entries, or more than one
+message may hold) is a parent message - header, opening line, a note - followed by messages that carry
+the entries, posted into the parent's thread; a jurisdiction cut between two messages repeats its header
+marked "(continued)". An empty period is one line of text.
 
-Limits kept: 50 blocks per message, header text ≤150 characters, section text ≤3,000 (2,900 used),
-fallback `text` short. Every scraped string goes through tracker.alerts.escape.escape; links are written
-by us, only for http(s) URLs, labelled with the real host name.
+Limits kept: 50 blocks per message (MESSAGE_BLOCKS used), header text ≤150 characters, section text
+≤3,000 (2,900 used), fallback `text` short, and at most MESSAGE_CHARS characters of block text per
+message: Slack answers msg_blocks_too_long above roughly 13,200 characters in all, a limit its reference
+does not state (reported in slackapi/bolt-js#2509). Every scraped string goes through
+tracker.alerts.escape.escape; links are written by us, only for http(s) URLs, labelled with the real host.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from tracker.digest.render import entry_view, generated_label
 
 INLINE_ENTRIES = 6  # more than this and the entries go into the thread
 MESSAGE_BLOCKS = 45  # below the 50-block limit, so a header plus a few entries never tip it over
+MESSAGE_CHARS = 12_000  # block text per message, below Slack's undocumented ~13,200 (see above)
 TITLE_MAX = 300
 LINE_MAX = 700
 
@@ -89,7 +92,11 @@ def render_slack(digest: Digest, *, inline_entries: int = INLINE_ENTRIES) -> lis
         (group, [entry_section(e, lang) for e in entries]) for group, entries in digest.groups
     ]
     body_blocks = sum(1 + len(sections) for _, sections in groups)
-    if len(digest.entries) <= inline_entries and len(top) + body_blocks <= MAX_BLOCKS:
+    body_chars = sum(block_chars(_header(jurisdiction_name(g, lang))) for g, _ in groups) + sum(
+        block_chars(section) for _, sections in groups for section in sections
+    )
+    fits = len(top) + body_blocks <= MAX_BLOCKS and sum(map(block_chars, top)) + body_chars <= MESSAGE_CHARS
+    if len(digest.entries) <= inline_entries and fits:
         blocks = list(top)
         for group, sections in groups:
             blocks += [_header(jurisdiction_name(group, lang)), *sections]
@@ -101,20 +108,37 @@ def render_slack(digest: Digest, *, inline_entries: int = INLINE_ENTRIES) -> lis
     return [parent, *_thread_messages(groups, title, lang)]
 
 
+def block_chars(block: dict[str, Any]) -> int:
+    """Characters of text a block carries (what Slack's overall size limit counts, near enough)."""
+    texts = [block.get("text") or {}, *(block.get("elements") or [])]
+    return sum(len(t.get("text") or "") for t in texts if isinstance(t, dict))
+
+
 def _thread_messages(groups: list[tuple[str, list[dict[str, Any]]]], title: str, lang: Lang) -> list[Message]:
     chunks: list[list[dict[str, Any]]] = []
     current: list[dict[str, Any]] = []
+    chars = 0
+
+    def room(*blocks: dict[str, Any]) -> bool:
+        more = sum(map(block_chars, blocks))
+        return len(current) + len(blocks) <= MESSAGE_BLOCKS and chars + more <= MESSAGE_CHARS
+
+    def add(block: dict[str, Any]) -> None:
+        nonlocal chars
+        current.append(block)
+        chars += block_chars(block)
+
     for group, sections in groups:
         name = jurisdiction_name(group, lang)
-        if len(current) + 2 > MESSAGE_BLOCKS:  # no room for a header and at least one entry
-            chunks.append(current)
-            current = []
-        current.append(_header(name))
-        for section in sections:
-            if len(current) + 1 > MESSAGE_BLOCKS:
+        for i, section in enumerate(sections):
+            header = _header(name if i == 0 else f"{name} {word('continued', lang)}")
+            wanted = (header, section) if i == 0 else (section,)  # a group starts with a header + entry
+            if current and not room(*wanted):
                 chunks.append(current)
-                current = [_header(f"{name} {word('continued', lang)}")]
-            current.append(section)
+                current, chars = [], 0
+            if i == 0 or not current:
+                add(header)
+            add(section)
     if current:
         chunks.append(current)
     total = len(chunks)

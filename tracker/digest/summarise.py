@@ -88,9 +88,12 @@ def needs_translation(title: str, declared: str, lang: Lang) -> bool:
 
 
 def _in_language(text: str, lang: Lang) -> bool:
+    """Written in the digest's language, names in other scripts allowed ("published by 国家网信办")."""
     if lang == "ko":
         return bool(_HANGUL.search(text))
-    return bool(_LATIN.search(text)) and not _HANGUL.search(text) and not _HAN.search(text)
+    latin = len(_LATIN.findall(text))
+    other = len(_HANGUL.findall(text)) + len(_HAN.findall(text)) + len(_KANA.findall(text))
+    return latin > 0 and latin >= other
 
 
 def completions_url(url: str) -> str:
