@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tests.fake_slack import FakeSlack
 from tests.fixture_server import FixtureServer, Resp
@@ -52,8 +52,9 @@ def serve(server: FixtureServer, path: str, *items: tuple[int, str, str]) -> Non
 def rows_for_new_item(db_url: str) -> tuple[list[Change], list[Alert]]:
     with Session(make_engine(db_url)) as session:
         changes = list(session.exec(select(Change).where(Change.stable_id == str(NEW_ITEM[0]))))
+        ids = [c.id for c in changes]
         alerts = list(
-            session.exec(select(Alert).where(Alert.kind == "change", Alert.change_id.in_([c.id for c in changes])))  # type: ignore[union-attr]
+            session.exec(select(Alert).where(Alert.kind == "change", col(Alert.change_id).in_(ids)))
         )
     return changes, alerts
 
@@ -190,3 +191,19 @@ def test_kill_9_neither_loses_nor_doubles_an_alert(
     assert len(changes) == 1, [(c.id, c.kind) for c in changes]
     assert [a.status for a in alerts] == ["sent"]
     assert len(slack_messages_with(slack, NEW_TITLE)) == 1
+
+
+def test_run_once_checks_delivers_and_exits(http_server: FixtureServer, tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'once.sqlite3'}"
+    config = write_config(tmp_path, http_server, db_url)
+    serve(http_server, "/svc.rss", *ITEMS_V1)
+    env = clean_env()
+    first = tracker_cli("run", "--once", "--config", str(config), cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert http_server.hits("/svc.rss") == 1
+    serve(http_server, "/svc.rss", NEW_ITEM, *ITEMS_V1)
+    second = tracker_cli("run", "--once", "--config", str(config), cwd=tmp_path, env=env)
+    assert second.returncode == 0, second.stderr
+    assert NEW_TITLE in second.stdout  # no Slack configured: the alert is printed
+    changes, alerts = rows_for_new_item(db_url)
+    assert len(changes) == 1 and [a.status for a in alerts] == ["sent"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import threading
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,8 @@ from tracker.service.health import HealthServer, ListenError, ServiceState, pars
 from tracker.service.leader import FileLeadership, leadership_for
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
-from tracker.service.scheduler import first_run, source_trigger
+from tracker.service.scheduler import HostTurns, first_run, source_trigger
+from tracker.specs import SourceSpec
 
 
 def test_only_one_holder_of_the_scheduler_lock(db_url: str) -> None:
@@ -90,7 +92,9 @@ def test_listen_addresses() -> None:
     blocker = HealthServer("127.0.0.1:0", ServiceState(), ServiceMetrics(), make_engine("sqlite://"))
     try:
         with pytest.raises(ListenError, match="cannot listen"):
-            HealthServer(f"127.0.0.1:{blocker.port}", ServiceState(), ServiceMetrics(), make_engine("sqlite://"))
+            HealthServer(
+                f"127.0.0.1:{blocker.port}", ServiceState(), ServiceMetrics(), make_engine("sqlite://")
+            )
     finally:
         blocker.stop()
 
@@ -176,3 +180,34 @@ def test_retention_keeps_the_newest_and_every_snapshot_a_change_needs(db_url: st
     assert prune_snapshots(engine, keep=2) == 0
     with pytest.raises(ValueError):
         prune_snapshots(engine, keep=0)
+
+
+def test_sources_on_one_host_take_turns() -> None:
+    config = _config()
+    on_host = config.custom_sources[0]
+    same_host = on_host.model_copy(update={"id": "other"})
+    elsewhere = on_host.model_copy(
+        update={
+            "id": "far",
+            "endpoints": (on_host.endpoints[0].model_copy(update={"url": "http://127.0.0.2:9/"}),),
+        }
+    )
+    turns = HostTurns(delay=0)
+    entered = {name: threading.Event() for name in ("same", "far")}
+
+    def take(source: SourceSpec, name: str) -> None:
+        with turns.turn(source):
+            entered[name].set()
+
+    with turns.turn(on_host):
+        threads = [
+            threading.Thread(target=take, args=(same_host, "same")),
+            threading.Thread(target=take, args=(elsewhere, "far")),
+        ]
+        for t in threads:
+            t.start()
+        assert entered["far"].wait(10)  # another host does not wait
+        assert not entered["same"].wait(0.3)  # the same host waits for this turn to end
+    assert entered["same"].wait(10)
+    for t in threads:
+        t.join(10)

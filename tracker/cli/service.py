@@ -35,7 +35,7 @@ class LogFormat(enum.StrEnum):
 def run(
     log_format: Annotated[
         LogFormat | None,
-        typer.Option("--log-format", help="Log lines as text or JSON (default: [service].log_format)."),
+        typer.Option("--log-format", help="Log lines as text or JSON (default: \\[service].log_format)."),
     ] = None,
     once: Annotated[
         bool, typer.Option("--once", help="One pass of every job (checks, alerts, retention), then exit.")
@@ -45,7 +45,7 @@ def run(
         typer.Option(
             "--listen",
             envvar="TRACKER_LISTEN",
-            help="host:port of /healthz, /readyz and /metrics (default: [service].listen; port 0 = any).",
+            help="host:port of /healthz, /readyz and /metrics (default: \\[service].listen; port 0 = any).",
         ),
     ] = None,
     config_path: ConfigOption = None,

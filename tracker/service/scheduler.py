@@ -19,7 +19,9 @@ import importlib.util
 import logging
 import random
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,6 +36,7 @@ from sqlmodel import Session, col, func, select
 from tracker.alerts.notifier import Notifier
 from tracker.config import Config
 from tracker.models import SourceState
+from tracker.politeness import host_key
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
 from tracker.specs import SourceSpec
@@ -78,6 +81,38 @@ def first_run(config: Config, engine: Engine, source: SourceSpec, now: datetime)
     return due + timedelta(seconds=random.uniform(0, spread)) if spread else due
 
 
+class HostTurns:
+    """Sources that share a host take turns, `per_host_delay` apart.
+
+    Each check job has its own fetcher, whose politeness covers only its own requests; without this,
+    two sources on one host (EUR-Lex feeds and the AI Act text) could be fetched at the same moment.
+    """
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self._guard = threading.Lock()
+        self._locks: dict[str, threading.Lock] = {}
+        self._last_end: dict[str, float] = {}
+
+    @contextmanager
+    def turn(self, source: SourceSpec) -> Iterator[None]:
+        hosts = sorted({host_key(e.url) for e in source.endpoints})  # one order: no deadlock
+        with self._guard:
+            locks = [self._locks.setdefault(h, threading.Lock()) for h in hosts]
+        with ExitStack() as stack:
+            for lock in locks:
+                stack.enter_context(lock)
+            wait = max((self._last_end.get(h, 0.0) + self.delay - time.monotonic() for h in hosts), default=0)
+            if wait > 0:
+                time.sleep(wait)
+            try:
+                yield
+            finally:
+                now = time.monotonic()
+                for h in hosts:
+                    self._last_end[h] = now
+
+
 class ServiceScheduler:
     def __init__(self, config: Config, engine: Engine, metrics: ServiceMetrics, notifier: Notifier) -> None:
         from tracker.check import select_sources
@@ -93,6 +128,7 @@ class ServiceScheduler:
         self._running_jobs = 0
         self._outbox_again = threading.Event()
         self._outbox_busy = threading.Lock()
+        self._host_turns = HostTurns(config.fetch.per_host_delay)
         service = config.service
         self.scheduler = BackgroundScheduler(
             executors={
@@ -202,7 +238,10 @@ class ServiceScheduler:
     def _check_source(self, source: SourceSpec) -> None:
         from tracker.check import run_checks
 
-        reports = run_checks(self.config, self.engine, [source.id])
+        with self._host_turns.turn(source):
+            if self._stopping.is_set():  # stopped while waiting for the host
+                return
+            reports = run_checks(self.config, self.engine, [source.id])
         self.metrics.observe_checks(reports)
         if any(r.alerts for r in reports):
             self.poke_outbox()
