@@ -156,11 +156,25 @@ def _keyed_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
 def _aligned_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
     old_norm = [normalise_text(b.text) for b in old]
     new_norm = [normalise_text(b.text) for b in new]
-    matcher = difflib.SequenceMatcher(None, old_norm, new_norm, autojunk=False)
+    # Trim the common head and tail first: SequenceMatcher's longest-block-first choice can misalign
+    # repeated identical paragraphs ("Alpha" x 3) and report one insertion as two additions and a removal.
+    head = 0
+    while head < min(len(old_norm), len(new_norm)) and old_norm[head] == new_norm[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(old_norm), len(new_norm)) - head
+        and old_norm[len(old_norm) - 1 - tail] == new_norm[len(new_norm) - 1 - tail]
+    ):
+        tail += 1
+    matcher = difflib.SequenceMatcher(
+        None, old_norm[head : len(old_norm) - tail], new_norm[head : len(new_norm) - tail], autojunk=False
+    )
     changes: list[BlockChange] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
             continue
+        i1, i2, j1, j2 = a1 + head, a2 + head, b1 + head, b2 + head
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
         for offset in range(paired):
             i, j = i1 + offset, j1 + offset
