@@ -23,3 +23,9 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
     upgrade(engine)
     upgrade(engine)
     assert current_revision(engine) == head_revision()
+
+
+def test_head_revision_constant_is_the_real_head() -> None:
+    from tracker.db import HEAD_REVISION
+
+    assert HEAD_REVISION == head_revision()

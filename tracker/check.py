@@ -9,11 +9,15 @@ duplicate change or alert.
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
+from typing import TypeVar
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -55,6 +59,7 @@ from tracker.types import (
 )
 
 log = logging.getLogger("tracker.check")
+T = TypeVar("T")
 
 
 @dataclass
@@ -102,15 +107,45 @@ class Checker:
         self, sources: Sequence[SourceSpec], progress: ProgressCallback | None = None
     ) -> list[EndpointReport]:
         pairs = [(s, e) for s in sources for e in s.endpoints]
-        async with Fetcher(self.config.fetch, self.config.user_agent()) as fetcher:
+        # Parsing and database work run on ONE worker thread: several threads only fight over the GIL
+        # (measured: a third less CPU and a sixth of the kernel time at N=500).
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check")
+        # Fetching runs ahead of parsing; bound the bodies waiting in memory.
+        in_flight = asyncio.Semaphore(2 * self.config.fetch.max_concurrency)
+        try:
+            self._states = await self._in_thread(
+                self._read_states, [endpoint_key(s.id, e.id) for s, e in pairs]
+            )
+            async with Fetcher(self.config.fetch, self.config.user_agent()) as fetcher:
 
-            async def one(source: SourceSpec, endpoint: EndpointSpec) -> EndpointReport:
-                report = await self.check_endpoint(fetcher, source, endpoint)
-                if progress:
-                    progress(report)
-                return report
+                async def one(source: SourceSpec, endpoint: EndpointSpec) -> EndpointReport:
+                    async with in_flight:
+                        report = await self.check_endpoint(fetcher, source, endpoint)
+                    if progress:
+                        progress(report)
+                    return report
 
-            return list(await asyncio.gather(*(one(s, e) for s, e in pairs)))
+                return list(await asyncio.gather(*(one(s, e) for s, e in pairs)))
+        finally:
+            self._executor.shutdown(wait=True)
+
+    async def _in_thread(self, fn: Callable[..., T], *args: object) -> T:
+        loop = asyncio.get_running_loop()
+        call = functools.partial(contextvars.copy_context().run, fn, *args)
+        return await loop.run_in_executor(self._executor, call)
+
+    def _read_states(self, keys: list[str]) -> dict[str, SourceState]:
+        """Every endpoint's state in one query, before any fetch (the conditional-GET validators)."""
+        from sqlmodel import col, select
+
+        with Session(self.engine) as session:
+            found: dict[str, SourceState] = {}
+            for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
+                for state in session.exec(
+                    select(SourceState).where(col(SourceState.endpoint_key).in_(chunk))
+                ):
+                    found[state.endpoint_key] = state
+            return found
 
     async def check_endpoint(
         self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec
@@ -144,7 +179,7 @@ class Checker:
     async def _check(
         self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec, key: str, report: EndpointReport
     ) -> None:
-        state = await asyncio.to_thread(self._read_state, key)
+        state = self._states.get(key)
         request = FetchRequest(
             url=endpoint.resolved_url(date.today()),
             method=endpoint.method,
@@ -190,7 +225,7 @@ class Checker:
             await self._write(lambda s: self._store(s, ctx, result, "", None, None, body_sha, report))
             return
         try:
-            decoded, extraction = await asyncio.to_thread(
+            decoded, extraction = await self._in_thread(
                 derive, endpoint, result.body, result.headers.get("content-type", ""), result.final_url
             )
         except (ExtractionError, ValueError) as exc:
@@ -210,17 +245,13 @@ class Checker:
     # -- writes ----------------------------------------------------------------------------------
     async def _write(self, fn: Callable[[Session], None]) -> None:
         async with self._write_lock:
-            await asyncio.to_thread(self._in_transaction, fn)
+            await self._in_thread(self._in_transaction, fn)
 
     def _in_transaction(self, fn: Callable[[Session], None]) -> None:
         with transaction(self.engine) as session:
             fn(session)
             if self.dry_run:
                 session.rollback()
-
-    def _read_state(self, key: str) -> SourceState | None:
-        with Session(self.engine) as session:
-            return session.get(SourceState, key)
 
     def _store(
         self,
@@ -321,7 +352,7 @@ class Checker:
         from tracker.detail import complete_items, stored_items
 
         # The stored items, not only their ids: items completed before keep their completed fields.
-        known = await asyncio.to_thread(stored_items, self.engine, ctx.key)
+        known = await self._in_thread(stored_items, self.engine, ctx.key)
         return await complete_items(fetcher, ctx, extraction, known, self.classifier)
 
 

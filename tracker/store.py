@@ -81,8 +81,12 @@ def lock_state(session: Session, key: str, source_id: str, now: datetime) -> Sou
             .values(endpoint_key=key, source_id=source_id, last_attempt_at=now)
             .on_conflict_do_update(index_elements=["endpoint_key"], set_={"last_attempt_at": now})
         )
-    state = session.exec(select(SourceState).where(SourceState.endpoint_key == key).with_for_update()).one()
-    session.refresh(state)
+    state = session.exec(
+        select(SourceState)
+        .where(SourceState.endpoint_key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
     state.last_attempt_at = now
     return state
 

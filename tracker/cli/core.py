@@ -91,7 +91,28 @@ def check(
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
+def _note(r) -> str:  # type: ignore[no-untyped-def]
+    if not r.ok:
+        return r.reason
+    if r.document_changed:
+        return f"document changed ({', '.join(f'#{i}' for i in r.change_ids)})"
+    return "baseline (silent)" if r.baseline else ("unchanged" if r.unchanged else "")
+
+
 def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-arg]
+    if not console.is_terminal:
+        # Plain lines for logs and pipes: a 500-row rich table costs a third of a second to lay out.
+        if dry_run:
+            print("dry run: nothing stored")
+        for r in reports:
+            print(
+                f"{r.source}/{r.endpoint}\t{r.status}\titems={r.items} new={r.new} changed={r.changed} "
+                f"removed={r.removed}\t{r.seconds:.2f}s\t{_note(r)[:120]}"
+            )
+        for r in reports:
+            for cid in r.change_ids:
+                print(f"CHANGED: {r.source}/{r.endpoint} change #{cid}  (tracker show {cid})")
+        return
     table = Table(title="dry run: nothing stored" if dry_run else None)
     for name in ("endpoint", "status", "items", "new", "changed", "removed", "time", "note"):
         table.add_column(
@@ -99,11 +120,7 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
         )
     for r in reports:
         style = {"ok": "green", "not_modified": "green", "blocked": "yellow"}.get(r.status, "red")
-        note = r.reason
-        if r.ok:
-            note = "baseline (silent)" if r.baseline else ("unchanged" if r.unchanged else "")
-            if r.document_changed:
-                note = f"document changed ({', '.join(f'#{i}' for i in r.change_ids)})"
+        note = _note(r)
         table.add_row(
             f"{r.source}/{r.endpoint}",
             f"[{style}]{r.status}[/{style}]",
