@@ -42,6 +42,7 @@ kr_law = SourceSpec(
     regulator="MSIT (AI Basic Act)",
     language="ko",
     homepage="https://www.law.go.kr/법령/인공지능발전과신뢰기반조성등에관한기본법",
+    enabled=False,  # needs the user's own law.go.kr OC key in the URL (config.toml says how)
     endpoints=(
         EndpointSpec(
             id="ai_basic_act",

@@ -278,3 +278,21 @@ def test_broken_list_is_a_status_not_a_removal(
     serve_v1(http_server)
     check(config, db_url, ["testreg/news"])
     assert len([a for a in rows(db_url, Alert) if a.kind == "ops"]) == 2  # and once on recovery
+
+
+def test_same_release_on_two_endpoints_alerts_once(
+    http_server: FixtureServer, tmp_path: Path, db_url: str
+) -> None:
+    config = make_config(http_server, tmp_path)
+    source = config.custom_sources[0]
+    mirror = source.endpoints[0].model_copy(update={"id": "topic", "url": http_server.url("/topic.rss")})
+    config.custom_sources[0] = source.model_copy(update={"endpoints": (*source.endpoints, mirror)})
+    serve_v1(http_server)
+    http_server.route("/topic.rss", Resp(body=feed(*ITEMS_V1), content_type="application/rss+xml"))
+    check(config, db_url)
+    for path in ("/news.rss", "/topic.rss"):
+        http_server.route(path, Resp(body=feed(NEW_ITEM, *ITEMS_V1), content_type="application/rss+xml"))
+    check(config, db_url)
+    changes = [c for c in rows(db_url, Change) if c.kind == "new_item"]
+    assert len(changes) == 2  # history keeps both sightings
+    assert len([a for a in rows(db_url, Alert) if a.kind == "change"]) == 1  # the team hears it once

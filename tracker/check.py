@@ -39,6 +39,7 @@ from tracker.store import (
     EndpointContext,
     StoreOutcome,
     age_missing_items,
+    already_alerted,
     apply_document,
     apply_items,
     lock_state,
@@ -327,9 +328,12 @@ class Checker:
             session.add(change)
             session.flush()
             outcome.change_ids.append(change.id)  # type: ignore[arg-type]
-            if change.kind != ChangeKind.REMOVED_ITEM and self._judge(ctx).should_alert(change.relevance):
-                change.alerted = True
-                report.alerts += len(enqueue_change_alert(session, change, self.config))
+            if change.kind == ChangeKind.REMOVED_ITEM or not self._judge(ctx).should_alert(change.relevance):
+                continue
+            if change.kind == ChangeKind.NEW_ITEM and already_alerted(session, change):
+                continue  # the same release listed by another endpoint of this source (feed + topic page)
+            change.alerted = True
+            report.alerts += len(enqueue_change_alert(session, change, self.config))
 
     def _record_success(
         self,

@@ -121,7 +121,7 @@ class EndpointOverride(_Section):
 
 
 class SourceOverride(_Section):
-    enabled: bool = True
+    enabled: bool | None = None  # None = the source's own default
     interval: Seconds | None = None
     cron: str | None = None  # e.g. "0 9-18 * * mon-fri" in [tracker].timezone or `timezone`
     timezone: str | None = None
@@ -211,12 +211,10 @@ class Config(_Section):
         out: list[SourceSpec] = []
         for spec in [*builtin_sources(), *self.custom_sources]:
             override = self.sources.get(spec.id)
-            if override is None:
-                out.append(spec)
+            enabled = spec.enabled if override is None or override.enabled is None else override.enabled
+            if not enabled:
                 continue
-            if not override.enabled:
-                continue
-            out.append(_apply_override(spec, override))
+            out.append(spec if override is None else _apply_override(spec, override))
         return out
 
     def source_interval(self, source: SourceSpec) -> float:

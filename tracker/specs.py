@@ -172,6 +172,7 @@ class SourceSpec(_Strict):
     language: str = "en"  # ISO 639-1 of the content
     endpoints: tuple[EndpointSpec, ...]
     alert: AlertPolicy = "relevant"
+    enabled: bool = True  # False: off until the config enables it (a source that needs a user's key)
     interval: str | None = None  # None = [check].default_interval
     # Where to point `tracker record`'s reader: the public homepage of the regulator.
     homepage: str | None = None

@@ -250,6 +250,23 @@ def apply_items(
     return out
 
 
+def already_alerted(session: Session, change: Change) -> bool:
+    """Was a new item at this URL already alerted from another endpoint of the same source?"""
+    return (
+        session.exec(
+            select(Change.id)
+            .where(
+                Change.source_id == change.source_id,
+                Change.url == change.url,
+                col(Change.alerted).is_(True),
+                Change.id != change.id,
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )
+
+
 def age_missing_items(session: Session, ctx: EndpointContext, now: datetime) -> list[Change]:
     """An unchanged list: the items missing last time are missing again; retire those missing long enough."""
     removed = []
@@ -408,9 +425,25 @@ def previous_extraction(
 
     try:
         _, extraction = derive(ctx.endpoint, gzip.decompress(snap.raw_gz), snap.content_type, snap.final_url)
-        return extraction, True
     except Exception:  # the old body no longer extracts: fall back to what was stored
         return extraction_from_json(snap.extracted), False
+    if ctx.endpoint.detail is not None and isinstance(extraction, ItemsExtraction):
+        # Detail pages are not in the list's raw body: keep what they gave the stored items.
+        from tracker.detail import carry_forward
+
+        try:
+            stored = extraction_from_json(snap.extracted)
+        except Exception:
+            stored = None
+        if isinstance(stored, ItemsExtraction):
+            by_id = {i.stable_id: i for i in stored.items}
+            extraction = ItemsExtraction(
+                items=tuple(
+                    carry_forward(i, by_id[i.stable_id]) if i.stable_id in by_id else i
+                    for i in extraction.items
+                )
+            )
+    return extraction, True
 
 
 def record_snapshot(
