@@ -28,4 +28,4 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
 def test_head_revision_constant_is_the_real_head() -> None:
     from tracker.db import HEAD_REVISION
 
-    assert HEAD_REVISION == head_revision()
+    assert head_revision() == HEAD_REVISION

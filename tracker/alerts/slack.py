@@ -51,7 +51,8 @@ _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 _PERMANENT_NAMES = """
     invalid_auth not_authed account_inactive token_revoked token_expired no_permission missing_scope
     channel_not_found not_in_channel is_archived channel_is_archived restricted_action invalid_blocks
-    invalid_blocks_format msg_too_long msg_blocks_too_long no_text too_many_attachments invalid_arguments invalid_metadata_format
+    invalid_blocks_format msg_too_long msg_blocks_too_long no_text too_many_attachments invalid_arguments
+    invalid_metadata_format
     invalid_metadata_schema metadata_too_large ekm_access_denied team_access_not_granted access_denied
     org_login_required cannot_reply_to_message invalid_thread_ts thread_not_found not_allowed_token_type
     enterprise_is_restricted
