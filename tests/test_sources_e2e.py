@@ -274,7 +274,8 @@ def _serve(server: FixtureServer) -> dict[str, dict[str, object]]:
                 Resp(body=after, content_type=content_type),
                 Resp(body=again, content_type=content_type),
             )
-            endpoints = overrides.setdefault(source.id, {"endpoints": {}})["endpoints"]
+            # Sources that are off by default (kr_law needs a key) are switched on: all are served here.
+            endpoints = overrides.setdefault(source.id, {"enabled": True, "endpoints": {}})["endpoints"]
             endpoints[endpoint.id] = {"url": server.url(f"/{key}")}  # type: ignore[index]
     # The column's relative links resolve next to it: the detail pages of the two new consultations.
     for path in (MINORS, APPS):
