@@ -17,7 +17,11 @@ def tracker(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     environment.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "tracker", *args],
-        capture_output=True, text=True, timeout=120, cwd=cwd, env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        env=environment,
     )
 
 
@@ -39,11 +43,11 @@ jurisdiction = "EU"
 regulator = "Test Regulator"
 [[custom_sources.endpoints]]
 id = "news"
-url = "{server.url('/news.rss')}"
+url = "{server.url("/news.rss")}"
 parser = {{ kind = "feed" }}
 [[custom_sources.endpoints]]
 id = "gone"
-url = "{server.url('/gone.rss')}"
+url = "{server.url("/gone.rss")}"
 parser = {{ kind = "feed" }}
 """,
         encoding="utf-8",

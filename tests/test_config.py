@@ -34,12 +34,18 @@ def test_shipped_config_is_valid_and_enables_sources() -> None:
         ("[slack]\nbase_url = 'ftp://x'\n", "slack.base_url", "not an http(s) URL"),
         ("[tracker]\ntimezone = 'Mars/Olympus'\n", "tracker.timezone", "unknown time zone"),
         ("[fetch]\nmax_redirects = -1\n", "fetch.max_redirects", "greater than or equal"),
-        ("[[custom_sources]]\nid='x'\njurisdiction='UK'\nregulator='ICO'\n"
-         "[[custom_sources.endpoints]]\nid='news'\nurl='not a url'\nparser={kind='feed'}\n",
-         "custom_sources.x.endpoints.news.url", "not an http(s) URL"),
-        ("[[custom_sources]]\nid='x'\njurisdiction='UK'\nregulator='ICO'\n"
-         "[[custom_sources.endpoints]]\nid='news'\nurl='https://a.b/'\nparser={kind='rss'}\n",
-         "custom_sources.0.endpoints.0.parser", "does not match any of the expected tags"),
+        (
+            "[[custom_sources]]\nid='x'\njurisdiction='UK'\nregulator='ICO'\n"
+            "[[custom_sources.endpoints]]\nid='news'\nurl='not a url'\nparser={kind='feed'}\n",
+            "custom_sources.x.endpoints.news.url",
+            "not an http(s) URL",
+        ),
+        (
+            "[[custom_sources]]\nid='x'\njurisdiction='UK'\nregulator='ICO'\n"
+            "[[custom_sources.endpoints]]\nid='news'\nurl='https://a.b/'\nparser={kind='rss'}\n",
+            "custom_sources.0.endpoints.0.parser",
+            "does not match any of the expected tags",
+        ),
         ("[fetch\n", "", "not valid TOML"),
     ],
 )
@@ -91,7 +97,10 @@ def test_cli_exits_2_and_does_nothing_on_bad_config(tmp_path: Path) -> None:
     path = write(tmp_path, "[tracker]\ndatabase = 'db.sqlite3'\n[fetch]\nretries = 'many'\n")
     proc = subprocess.run(
         [sys.executable, "-m", "tracker", "check", "--config", str(path)],
-        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
     )
     assert proc.returncode == 2
     assert "fetch.retries" in proc.stderr

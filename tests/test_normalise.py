@@ -1,20 +1,19 @@
-"""Normalisation, volatile-HTML stripping, URL cleaning and hashing."""
+"""Normalisation, reading pages without their chrome, URL cleaning and hashing."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bs4 import BeautifulSoup
-
+from tracker.extract.document import extract_html_document
 from tracker.normalise import (
     clean_text,
     content_hash,
     item_hash,
     normalise_text,
     strip_tracking_query,
-    strip_volatile_html,
 )
-from tracker.types import Block, DocumentExtraction, ExtractedItem, ItemsExtraction
+from tracker.specs import DocumentParser
+from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractedItem, ItemsExtraction
 
 
 def test_clean_text_collapses_unicode_whitespace_and_drops_invisibles() -> None:
@@ -33,17 +32,19 @@ def test_normalise_text_applies_nfkc() -> None:
     assert normalise_text("a\nb\r\n  c") == "a b c"
 
 
-def test_strip_volatile_html_removes_chrome_but_keeps_article_headers() -> None:
+def test_documents_are_read_without_page_chrome_but_keep_article_headers() -> None:
     html = """<html><head><style>p{}</style><script>var pagestat=1</script></head><body>
     <header>Site banner</header><nav>Menu</nav><div id="cookie-consent">Accept cookies</div>
     <div role="navigation">Breadcrumbs</div>
     <main><article><header><h1>The article title</h1></header><p>Body text.</p>
     <form><input name="q"></form><iframe src="x"></iframe><!-- generated 12:00 --></article>
     <aside>Related</aside></main><footer>Footer</footer><noscript>Enable JS</noscript></body></html>"""
-    soup = BeautifulSoup(html, "lxml")
-    strip_volatile_html(soup)
-    text = " ".join(soup.get_text(" ").split())
-    assert text == "The article title Body text."
+    for content in (None, "body"):  # the default region (<main>) and a whole body declared as content
+        decoded = DecodedBody(text=html, encoding="utf-8", kind="html")
+        document = extract_html_document(
+            decoded, DocumentParser(dialect="html", content=content), "https://x/"
+        )
+        assert [block.text for block in document.blocks] == ["The article title", "Body text."]
 
 
 def test_strip_tracking_query() -> None:

@@ -28,12 +28,13 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
+from lxml import etree
+
 from tracker.classify_response import classify_response
 from tracker.decode import decode_body
 from tracker.extract.dates import parse_date
 from tracker.extract.document import extract_html_document
-from tracker.extract.html_text import soup_text, truncate
-from tracker.extract.htmllist import parse_soup, select, select_one
+from tracker.extract.html_text import element_text, parse_page, truncate
 from tracker.extract.links import filename_title
 from tracker.extract.urls import absolute_url
 from tracker.normalise import clean_text, strip_tracking_query
@@ -83,32 +84,32 @@ def extract_detail(
     decoded: DecodedBody, spec: DetailSpec, base_url: str, timezone: str = "UTC"
 ) -> DetailFields:
     """Read a detail page with the declared selectors. Raises ExtractionError when nothing matches."""
-    soup = parse_soup(decoded.text)
+    page = parse_page(decoded.text)
     title = ""
-    if spec.title and (node := select_one(soup, spec.title, "detail title")) is not None:
-        title = soup_text(node)
+    if spec.title and (node := page.first(None, spec.title, "detail title")) is not None:
+        title = element_text(node)
     published = None
-    if spec.date and (node := select_one(soup, spec.date, "detail date")) is not None:
-        published = parse_date(soup_text(node), spec.date_format, timezone)
+    if spec.date and (node := page.first(None, spec.date, "detail date")) is not None:
+        published = parse_date(element_text(node), spec.date_format, timezone)
     lines: tuple[str, ...] = ()
-    if spec.body and (node := select_one(soup, spec.body, "detail body")) is not None:
-        # The first match only (a later selector is a fallback template), read with the document
-        # extractor's paragraph rules.
-        fragment = DecodedBody(text=str(node), encoding=decoded.encoding, kind="html")
+    if spec.body and (node := page.first(None, spec.body, "detail body")) is not None:
+        # The first match only (a later selector is a fallback template), read as a page of its own
+        # with the document extractor's paragraph rules.
+        markup = etree.tostring(node, encoding="unicode", method="html", with_tail=False)
+        fragment = DecodedBody(text=markup, encoding=decoded.encoding, kind="html")
         try:
             doc = extract_html_document(fragment, DocumentParser(dialect="html"), base_url)
             lines = tuple(block.text for block in doc.blocks)
         except ExtractionError:
             lines = ()
     attachments: list[tuple[str, str]] = []
-    if spec.attachments:
-        for anchor in select(soup, spec.attachments, "detail attachments"):
-            href = str(anchor.get("href") or "").strip()
-            if not href or href.startswith(("javascript:", "mailto:", "#")):
-                continue
-            url = strip_tracking_query(absolute_url(href, base_url))
-            if url not in (u for _, u in attachments):
-                attachments.append((_attachment_name(anchor_text=soup_text(anchor), url=url), url))
+    for anchor in page.select(spec.attachments, "detail attachments") if spec.attachments else ():
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = strip_tracking_query(absolute_url(href, base_url))
+        if url not in (u for _, u in attachments):
+            attachments.append((_attachment_name(anchor_text=element_text(anchor), url=url), url))
     if not (title or published or lines or attachments):
         raise ExtractionError("the detail page matches none of the declared selectors")
     return DetailFields(title=title, published_at=published, lines=lines, attachments=tuple(attachments))

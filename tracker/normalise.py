@@ -19,8 +19,6 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, Comment, Tag
-
 from tracker.types import DocumentExtraction, ExtractedItem, Extraction, ItemsExtraction
 
 # Characters that render as nothing; removed outright (a soft hyphen is a line-break hint, not text).
@@ -47,40 +45,6 @@ def clean_lines(lines: Iterable[str]) -> list[str]:
 def normalise_text(text: str) -> str:
     """Comparison form: NFKC, then `clean_text` (newlines collapse too: line layout is not content)."""
     return clean_text(unicodedata.normalize("NFKC", text))
-
-
-# --- HTML ---------------------------------------------------------------------------------------
-
-_VOLATILE_TAGS = ("script", "style", "noscript", "nav", "aside", "form", "iframe", "svg", "template")
-_PAGE_CHROME_TAGS = ("header", "footer")  # removed unless inside <main>/<article> (an article's own header)
-_VOLATILE_SELECTORS = (
-    "[role=navigation]",
-    "[role=banner]",
-    "[role=contentinfo]",
-    "[id*=cookie i]",
-    "[class*=cookie-banner i]",
-    "[class*=cookie-consent i]",
-    "[class*=cookieconsent i]",
-    "#onetrust-consent-sdk",
-    ".cc-window",
-    ".ecl-cookie-consent",
-    ".cck-container",  # Europa cookie consent kit
-    "#globan",  # Europa "official website" banner
-)
-
-
-def strip_volatile_html(soup: BeautifulSoup | Tag) -> None:
-    """Remove from a BeautifulSoup tree (or Tag) what changes without the content changing."""
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    for tag in soup.find_all(_VOLATILE_TAGS):
-        tag.decompose()
-    for tag in soup.find_all(_PAGE_CHROME_TAGS):
-        if isinstance(tag, Tag) and not tag.decomposed and tag.find_parent(("main", "article")) is None:
-            tag.decompose()
-    for tag in soup.select(", ".join(_VOLATILE_SELECTORS)):
-        if not tag.decomposed and tag.name not in ("html", "body", "main", "article"):
-            tag.decompose()
 
 
 # --- URLs ---------------------------------------------------------------------------------------

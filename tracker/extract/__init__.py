@@ -34,9 +34,9 @@ NORMALISE = 1
 VERSIONS: dict[str, int] = {
     "feed": 1,
     "json": 1,
-    "html_list": 1,
-    "links": 1,
-    "document-html": 1,
+    "html_list": 2,  # 2: lxml + compiled selectors instead of BeautifulSoup
+    "links": 2,
+    "document-html": 2,  # 2: selectors match the page as served, before its chrome is removed
     "document-pdf": 1,
     "legal-eurlex_oj": 1,
     "legal-eurlex_consolidated": 1,

@@ -9,13 +9,13 @@ from __future__ import annotations
 import io
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-
-from tracker.extract.html_text import BLOCK_TAGS, make_soup, soup_text
-from tracker.extract.htmllist import select
+from tracker.extract.css import Page
+from tracker.extract.html_text import BLOCK_TAGS, HIDDEN_TEXT, element_text, hidden
+from tracker.extract.markup import Element
 from tracker.extract.textflow import LineBuilder, finish_lines
 from tracker.extract.urls import absolute_url
-from tracker.normalise import clean_text, strip_tracking_query, strip_volatile_html
+from tracker.extract.volatile import in_volatile_part, volatile_parts
+from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import DocumentParser
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 
@@ -32,53 +32,79 @@ def paragraph_blocks(lines: list[str]) -> tuple[Block, ...]:
     return tuple(Block(key=f"p_{n:04d}", label=f"¶{n}", text=line) for n, line in enumerate(lines, start=1))
 
 
-def _walk(node: Tag, builder: LineBuilder) -> None:
-    for child in node.children:
-        if isinstance(child, NavigableString):
-            if type(child) is NavigableString:  # not a comment, doctype or CDATA section
-                builder.text(str(child))
-            continue
-        if not isinstance(child, Tag):
-            continue
-        if child.name in _CELL_TAGS:
-            builder.text(" ")
-            _walk(child, builder)
-            builder.text(" ")
-        elif child.name in _PARAGRAPH_BLOCKS:
-            builder.br()
-            _walk(child, builder)
-            builder.br()
+def _walk(element: Element, builder: LineBuilder, is_hidden: bool) -> None:
+    """Table cells are spaced, other blocks are lines of their own; inline text runs on."""
+    if not is_hidden:
+        builder.text(element.text)
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str):  # not a comment or processing instruction
+            child_hidden = is_hidden or tag in HIDDEN_TEXT
+            if tag in _CELL_TAGS:
+                builder.text(" ")
+                _walk(child, builder, child_hidden)
+                builder.text(" ")
+            elif tag in _PARAGRAPH_BLOCKS:
+                builder.br()
+                _walk(child, builder, child_hidden)
+                builder.br()
+            else:
+                _walk(child, builder, child_hidden)
+        if not is_hidden:
+            builder.text(child.tail)
+
+
+class _Region:
+    """What of a page is read: the `content` roots (else <main>, <article> or <body>), less the
+    volatile parts and the `drop` selectors' matches.
+
+    The roots are found first and only they are cleaned; a root that lies in a volatile or dropped part
+    is no root. Selectors match the page as served, so a `:first-child` counts a sibling that is chrome
+    (a <form> or <nav>) and is removed afterwards: what a user sees in the page source is what matches."""
+
+    def __init__(self, page: Page, spec: DocumentParser) -> None:
+        self.page = page
+        self.dropped = {element for selector in spec.drop for element in page.select(selector, "drop")}
+        if spec.content:
+            self.roots = [root for root in page.select(spec.content, "content") if self._kept(root)]
+            if not self.roots:
+                raise ExtractionError(f"selector {spec.content!r} matched nothing")
         else:
-            _walk(child, builder)
+            self.roots = self._default_roots()
+        unwanted: dict[Element, None] = {}  # ordered and unique, if roots nest
+        for root in self.roots:
+            unwanted.update(dict.fromkeys(volatile_parts(root)))
+        roots = set(self.roots)
+        unwanted.update(dict.fromkeys(e for e in self.dropped if any(a in roots for a in e.iterancestors())))
+        page.remove(unwanted)
+
+    def _kept(self, element: Element) -> bool:
+        dropped = self.dropped
+        if dropped and (element in dropped or any(a in dropped for a in element.iterancestors())):
+            return False
+        return not in_volatile_part(element)
+
+    def _default_roots(self) -> list[Element]:
+        for name in ("main", "article", "body"):
+            for element in self.page.root.iter(name):
+                if self._kept(element):
+                    return [element]
+        return [self.page.root]
 
 
-def _roots(soup: BeautifulSoup, spec: DocumentParser) -> list[Tag]:
-    if spec.content:
-        roots = select(soup, spec.content, "content")
-        if not roots:
-            raise ExtractionError(f"selector {spec.content!r} matched nothing")
-        return roots
-    for name in ("main", "article", "body"):
-        found = soup.find(name)
-        if isinstance(found, Tag):
-            return [found]
-    return [soup]
-
-
-def _title(soup: BeautifulSoup, roots: list[Tag]) -> str:
+def _title(roots: list[Element], page_title: str) -> str:
     for root in roots:
-        heading = root.find("h1")
-        if isinstance(heading, Tag) and (text := soup_text(heading)):
+        heading = next(root.iterdescendants("h1"), None)
+        if heading is not None and (text := element_text(heading)):
             return text
-    title = soup.find("title")
-    return soup_text(title) if isinstance(title, Tag) else ""
+    return page_title
 
 
-def _document_links(roots: list[Tag], base_url: str) -> tuple[str, ...]:
+def _document_links(roots: list[Element], base_url: str) -> tuple[str, ...]:
     links: list[str] = []
     for root in roots:
-        for anchor in root.find_all("a", href=True):
-            href = str(anchor["href"]).strip()
+        for anchor in root.iterdescendants("a"):
+            href = (anchor.get("href") or "").strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
             url = strip_tracking_query(absolute_url(href, base_url))
@@ -88,24 +114,20 @@ def _document_links(roots: list[Tag], base_url: str) -> tuple[str, ...]:
 
 
 def extract_html_document(decoded: DecodedBody, spec: DocumentParser, base_url: str) -> DocumentExtraction:
-    soup = make_soup(decoded.text)
-    title = soup.find("title")
-    page_title = soup_text(title) if isinstance(title, Tag) else ""
-    strip_volatile_html(soup)
-    for selector in spec.drop:
-        for tag in select(soup, selector, "drop"):
-            tag.decompose()
-    roots = _roots(soup, spec)
+    page = Page(decoded.text)
+    title = next(page.root.iter("title"), None)
+    page_title = element_text(title) if title is not None else ""
+    roots = _Region(page, spec).roots
     builder = LineBuilder()
     for root in roots:
         builder.br()
-        _walk(root, builder)
+        _walk(root, builder, hidden(root))
     blocks = paragraph_blocks(builder.lines())
     if not blocks:
         where = repr(spec.content) if spec.content else "the page"
         raise ExtractionError(f"document has no text in {where}")
     return DocumentExtraction(
-        blocks=blocks, title=_title(soup, roots) or page_title, links=_document_links(roots, base_url)
+        blocks=blocks, title=_title(roots, page_title), links=_document_links(roots, base_url)
     )
 
 

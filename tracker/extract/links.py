@@ -10,10 +10,10 @@ import posixpath
 import re
 from urllib.parse import unquote, urlsplit
 
-from tracker.extract.html_text import soup_text
-from tracker.extract.htmllist import parse_soup, select
+from tracker.extract.html_text import element_text, parse_page
 from tracker.extract.urls import absolute_url, stable_id_for
-from tracker.normalise import clean_text, strip_tracking_query, strip_volatile_html
+from tracker.extract.volatile import volatile_parts
+from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import LinksParser
 from tracker.types import DecodedBody, ExtractedItem, ExtractionError, ItemsExtraction
 
@@ -25,17 +25,19 @@ def filename_title(url: str) -> str:
 
 
 def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> ItemsExtraction:
-    soup = parse_soup(decoded.text)
-    containers = select(soup, spec.content, "content")
+    page = parse_page(decoded.text)
+    containers = page.select(spec.content, "content")
     if not containers:
         raise ExtractionError(f"selector {spec.content!r} matched nothing")
     pattern = re.compile(spec.link_pattern, re.IGNORECASE)  # ".PDF" is as much a PDF as ".pdf"
     items: list[ExtractedItem] = []
     seen: set[str] = set()
     for container in containers:
-        strip_volatile_html(container)
-        for anchor in container.find_all("a", href=True):
-            href = str(anchor["href"]).strip()
+        if not page.attached(container):
+            continue  # inside a volatile part of an earlier container
+        page.remove(volatile_parts(container))
+        for anchor in container.iterdescendants("a"):
+            href = (anchor.get("href") or "").strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
             url = strip_tracking_query(absolute_url(href, base_url))
@@ -45,6 +47,6 @@ def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> Ite
             if stable_id in seen:
                 continue
             seen.add(stable_id)
-            title = soup_text(anchor) or clean_text(str(anchor.get("title") or "")) or filename_title(url)
+            title = element_text(anchor) or clean_text(anchor.get("title") or "") or filename_title(url)
             items.append(ExtractedItem(stable_id=stable_id, title=title, url=url))
     return ItemsExtraction(items=tuple(items))
