@@ -105,3 +105,33 @@ def test_content_hash_of_documents() -> None:
     with_link = DocumentExtraction(blocks=doc.blocks, title="Act", links=("https://example.org/a.pdf",))
     assert content_hash(doc) != content_hash(with_link)
     assert len(content_hash(doc)) == 64
+
+
+def _document_lines(html: str) -> list[str]:
+    decoded = DecodedBody(text=html, encoding="utf-8", kind="html")
+    return [
+        b.text for b in extract_html_document(decoded, DocumentParser(dialect="html"), "https://x/").blocks
+    ]
+
+
+def test_chrome_is_recognised_by_role_id_and_class_with_html_case_rules() -> None:
+    html = (
+        "<main><div class='Cookie-Banner x'>c1</div><div id='myCOOKIEbox'>c2</div>"
+        "<div class='a\u00a0cc-window'>c3</div><div class='cc-windowx'>keep</div>"
+        "<div role='Navigation'>keep2</div><div class='ecl-cookie-consent'>c4</div>"
+        "<div id='globan'>official website</div><span role='banner'>b</span><p>text</p></main>"
+    )
+    # class parts fold ASCII case; a whole class name must match exactly; role values are case-sensitive
+    assert _document_lines(html) == ["keep", "keep2", "text"]
+
+
+def test_page_header_and_footer_are_chrome_but_an_articles_own_are_content() -> None:
+    html = (
+        "<body><header><main><p>in header</p></main></header><main><nav>n</nav><p>real</p>"
+        "<article><header>own</header><footer>f</footer></article><footer>page</footer></main></body>"
+    )
+    # the first <main> lies in the page header: not the document; inside <main>, headers are content
+    assert _document_lines(html) == ["real", "own", "f", "page"]
+    assert _document_lines(
+        "<main><form><p>form</p></form><iframe>i</iframe><noscript>n</noscript><p>ok</p></main>"
+    ) == ["ok"]

@@ -22,14 +22,21 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 from tracker.types import DocumentExtraction, ExtractedItem, Extraction, ItemsExtraction
 
 # Characters that render as nothing; removed outright (a soft hyphen is a line-break hint, not text).
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
-# str.isspace() covers NBSP, the U+2000 block, ideographic space U+3000, line/paragraph separators.
-_WHITESPACE = re.compile(r"\s+")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE_CHARS), None)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 
 
 def clean_text(text: str) -> str:
-    """Display form: invisible characters dropped, any run of Unicode whitespace -> one space, stripped."""
-    return _WHITESPACE.sub(" ", text.translate(_INVISIBLE)).strip()
+    """Display form: invisible characters dropped, any run of Unicode whitespace -> one space, stripped.
+
+    str.split() splits on exactly what str.isspace() calls whitespace (NBSP, the U+2000 block, the
+    ideographic space U+3000, line and paragraph separators), as the regex \\s does, at a fraction of
+    the cost; the translation only runs when there is something to drop (it is a per-character loop).
+    """
+    if not text.isascii() and _HAS_INVISIBLE.search(text):
+        text = text.translate(_INVISIBLE)
+    return " ".join(text.split())
 
 
 def clean_lines(lines: Iterable[str]) -> list[str]:
