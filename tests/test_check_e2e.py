@@ -13,8 +13,10 @@ from tests.fixture_server import FixtureServer, Resp
 from tests.paths import SAMPLES
 from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.models import Alert, Change, Item, Snapshot, SourceState
+from tracker.db import make_engine, transaction
+from tracker.health import QuietSuccess, record_quiet_successes
+from tracker.models import Alert, Change, Item, Snapshot, SourceState, utcnow
+from tracker.types import FetchResult
 
 FEED_ITEM = """<item><title>{title}</title><link>https://reg.example/news/{n}</link>
 <guid isPermaLink="false">{n}</guid><pubDate>Mon, 14 Sep 2026 08:00:00 -0400</pubDate>
@@ -213,6 +215,60 @@ def test_not_modified_costs_no_parsing_and_sends_validators(
     assert report.status == "not_modified"
     assert http_server.requests[-1].headers.get("if-none-match") == '"v1"'
     assert len(rows(db_url, Snapshot)) == 2  # one per endpoint from the baseline, none from the 304
+
+
+def test_not_modified_answers_are_recorded_and_an_open_ops_alert_still_recovers(
+    http_server: FixtureServer, tmp_path: Path, db_url: str
+) -> None:
+    """304s are written in batches (tracker.health.record_quiet_successes); one on an endpoint whose
+    operations alert is open takes the full path, so the recovery notice goes out."""
+    config = make_config(http_server, tmp_path)
+    serve_v1(http_server)
+    http_server.route("/news.rss", Resp(body=feed(*ITEMS_V1), content_type="application/rss+xml", etag='"f"'))
+    http_server.route("/rules.html", Resp(body=DOC_V1, etag='"v1"'))
+    check(config, db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as session:  # the document's source failed often enough to open an ops alert
+        session.execute(
+            sa.update(SourceState)
+            .where(SourceState.endpoint_key == "testreg/rules")  # type: ignore[arg-type]
+            .values(ops_alert_open=True, consecutive_failures=5, status="error", error_class="timeout")
+        )
+        session.execute(
+            sa.update(SourceState)
+            .where(SourceState.endpoint_key == "testreg/news")  # type: ignore[arg-type]
+            .values(status="error", consecutive_failures=1, error_message="earlier")
+        )
+        session.commit()
+        before = {s.endpoint_key: s.last_success_at for s in session.exec(select(SourceState))}
+    reports = check(config, db_url)
+    assert {r.status for r in reports.values()} == {"not_modified"}
+    states = {s.endpoint_key: s for s in rows(db_url, SourceState)}
+    for key, state in states.items():
+        assert (state.status, state.consecutive_failures, state.error_message) == ("not_modified", 0, None)
+        assert state.last_success_at > before[key]
+    assert states["testreg/rules"].ops_alert_open is False
+    ops = [a for a in rows(db_url, Alert) if a.kind == "ops"]
+    assert len(ops) == 1 and "recovered" in ops[0].payload
+
+    # Another process opens the feed's ops alert after this one read the states: the batched write of
+    # the feed's 304 must not overwrite it silently.
+    with Session(engine) as session:
+        session.execute(
+            sa.update(SourceState)
+            .where(SourceState.endpoint_key == "testreg/news")  # type: ignore[arg-type]
+            .values(ops_alert_open=True, consecutive_failures=4)
+        )
+        session.commit()
+    not_modified = FetchResult(url="u", final_url="u", status_code=304, headers={}, body=b"", elapsed_s=0)
+    with transaction(engine) as session:
+        record_quiet_successes(
+            session, [QuietSuccess("testreg", "testreg/news", not_modified, utcnow())], config
+        )
+    news = next(s for s in rows(db_url, SourceState) if s.endpoint_key == "testreg/news")
+    assert (news.ops_alert_open, news.consecutive_failures) == (False, 0)
+    recovered = [a.payload for a in rows(db_url, Alert) if a.kind == "ops"]
+    assert len(recovered) == 2 and "testreg/news recovered after 4" in recovered[1]
 
 
 def test_dry_run_stores_nothing(http_server: FixtureServer, tmp_path: Path, db_url: str) -> None:

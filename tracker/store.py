@@ -119,7 +119,8 @@ def _add_snapshot(
         final_url=result.final_url[:2048],
         content_type=result.content_type[:128],
         encoding=encoding[:32],
-        raw_gz=gzip.compress(result.body, compresslevel=6),
+        # Level 3: 2.5x faster than 6 on the AI Act page (36 vs 91 ms) for 16 % more bytes (224 vs 193 kB).
+        raw_gz=gzip.compress(result.body, compresslevel=3),
         raw_sha256=raw_sha256(result.body),
         content_hash=chash,
         extracted=extraction_to_json(extraction),
