@@ -128,6 +128,8 @@ class Fetcher:
                 pool=settings.connect_timeout,
             ),
             follow_redirects=False,  # by hand: every hop goes through the guard and the cap
+            # httpcore polls every idle pooled connection before each request: keep no more than used
+            limits=httpx.Limits(max_keepalive_connections=settings.max_concurrency),
         )
 
     async def __aenter__(self) -> Fetcher:

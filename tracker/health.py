@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
 from tracker.alerts.outbox import enqueue_ops_alert
@@ -75,26 +75,35 @@ class QuietSuccess:
 
 
 def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], config: Config) -> None:
-    """Many 304s in one transaction, one UPDATE each, no ORM round trip.
+    """Many 304s in one transaction: one executemany UPDATE, no ORM round trip.
 
     The UPDATE only applies while no operations alert is open; a row that had one opened meanwhile (by
-    another process) takes the full path, so its recovery notice is never skipped. Rows go in key order:
-    two processes writing overlapping batches lock them in the same order.
+    another process) takes the full path, so its recovery notice is never skipped. The rows the UPDATE
+    changed stay locked until commit, so the look for the skipped ones cannot race with another writer.
     """
     table = SourceState.__table__  # type: ignore[attr-defined]
-    for quiet in sorted(batch, key=lambda q: q.key):
-        done = session.execute(
-            update(table)
-            .where(table.c.endpoint_key == quiet.key, table.c.ops_alert_open.is_(False))
-            .values(
-                last_attempt_at=quiet.at,
-                last_success_at=quiet.at,
-                status=ResponseStatus.NOT_MODIFIED.value,
-                error_class=None,
-                error_message=None,
-                consecutive_failures=0,
+    ordered = sorted(batch, key=lambda q: q.key)  # two processes lock overlapping batches in one order
+    session.execute(
+        update(table)
+        .where(table.c.endpoint_key == bindparam("key"), table.c.ops_alert_open.is_(False))
+        .values(
+            last_attempt_at=bindparam("at"),
+            last_success_at=bindparam("at"),
+            status=ResponseStatus.NOT_MODIFIED.value,
+            error_class=None,
+            error_message=None,
+            consecutive_failures=0,
+        ),
+        [{"key": quiet.key, "at": quiet.at} for quiet in ordered],
+    )
+    skipped = set(
+        session.execute(
+            select(table.c.endpoint_key).where(
+                table.c.endpoint_key.in_([quiet.key for quiet in ordered]), table.c.ops_alert_open.is_(True)
             )
-        )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
+        ).scalars()
+    )
+    for quiet in ordered:
+        if quiet.key in skipped:
             state = lock_state(session, quiet.key, quiet.source_id, quiet.at)
             mark_success(session, state, quiet.result, quiet.at, config)
