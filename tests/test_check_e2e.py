@@ -271,6 +271,24 @@ def test_not_modified_answers_are_recorded_and_an_open_ops_alert_still_recovers(
     assert len(recovered) == 2 and "testreg/news recovered after 4" in recovered[1]
 
 
+def test_a_document_served_again_byte_for_byte_refreshes_its_state_and_validators(
+    http_server: FixtureServer, tmp_path: Path, db_url: str
+) -> None:
+    config = make_config(http_server, tmp_path)
+    serve_v1(http_server)  # no ETag at first
+    check(config, db_url)
+    snapshots = len(rows(db_url, Snapshot))
+    http_server.route("/rules.html", Resp(body=DOC_V1, etag='"late"'))  # the site starts sending one
+    (report,) = check(config, db_url, ["testreg/rules"]).values()
+    assert (report.status, report.unchanged, report.document_changed) == ("ok", True, False)
+    state = next(s for s in rows(db_url, SourceState) if s.endpoint_key == "testreg/rules")
+    assert (state.status, state.etag, state.last_good_size) == ("ok", '"late"', len(DOC_V1.encode()))
+    assert len(rows(db_url, Snapshot)) == snapshots  # nothing parsed, nothing stored
+    (report,) = check(config, db_url, ["testreg/rules"]).values()
+    assert report.status == "not_modified"
+    assert http_server.requests[-1].headers.get("if-none-match") == '"late"'
+
+
 def test_dry_run_stores_nothing(http_server: FixtureServer, tmp_path: Path, db_url: str) -> None:
     config = make_config(http_server, tmp_path)
     serve_v1(http_server)

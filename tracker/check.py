@@ -34,7 +34,7 @@ from tracker.judge import Judge
 from tracker.models import SourceState
 from tracker.normalise import content_hash
 from tracker.relevance import RelevanceClassifier
-from tracker.specs import EndpointSpec, SourceSpec, endpoint_key
+from tracker.specs import DocumentParser, EndpointSpec, SourceSpec, endpoint_key
 from tracker.store import (
     EndpointContext,
     StoreOutcome,
@@ -208,10 +208,7 @@ class Checker:
         if verdict.status is ResponseStatus.NOT_MODIFIED:
             report.unchanged = True
             if state is not None and not state.ops_alert_open:
-                # Nothing to report: batched (a crash loses timestamps only; the next check repeats it).
-                self._quiet.append(QuietSuccess(source.id, key, result, _now()))
-                if len(self._quiet) >= QUIET_BATCH:
-                    await self._flush_quiet()
+                await self._quiet_success(QuietSuccess(source.id, key, result, _now()))
                 return
             await self._write(lambda s: self._record_success(s, source, key, result, report, _now()))
             return
@@ -232,7 +229,12 @@ class Checker:
             and state.last_raw_sha256 == body_sha
             and state.last_extractor_version == ctx.extractor_version
         ):
-            # The very same bytes as last time: nothing to parse.
+            # The very same bytes as last time: nothing to parse. A document has no items to age, so
+            # only its state changes: batched like a 304.
+            if isinstance(endpoint.parser, DocumentParser) and not state.ops_alert_open:
+                report.unchanged = True
+                await self._quiet_success(QuietSuccess(source.id, key, result, _now()))
+                return
             await self._write(lambda s: self._store(s, ctx, result, "", None, None, body_sha, report))
             return
         try:
@@ -254,6 +256,12 @@ class Checker:
         )
 
     # -- writes ----------------------------------------------------------------------------------
+    async def _quiet_success(self, quiet: QuietSuccess) -> None:
+        """Nothing to report: batched (a crash loses timestamps only; the next check repeats them)."""
+        self._quiet.append(quiet)
+        if len(self._quiet) >= QUIET_BATCH:
+            await self._flush_quiet()
+
     async def _flush_quiet(self) -> None:
         batch, self._quiet = self._quiet, []
         if batch:

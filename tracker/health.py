@@ -66,7 +66,7 @@ def mark_failure(
 
 @dataclass(frozen=True)
 class QuietSuccess:
-    """A 304 on an endpoint with nothing to report: only its state's timestamps and status change."""
+    """A check with nothing to report (a 304, or a document's very same bytes): only state changes."""
 
     source_id: str
     key: str
@@ -75,7 +75,7 @@ class QuietSuccess:
 
 
 def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], config: Config) -> None:
-    """Many 304s in one transaction: one executemany UPDATE, no ORM round trip.
+    """Many quiet checks in one transaction: an executemany UPDATE per kind (304 or 200), no ORM.
 
     The UPDATE only applies while no operations alert is open; a row that had one opened meanwhile (by
     another process) takes the full path, so its recovery notice is never skipped. The rows the UPDATE
@@ -83,19 +83,41 @@ def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], conf
     """
     table = SourceState.__table__  # type: ignore[attr-defined]
     ordered = sorted(batch, key=lambda q: q.key)  # two processes lock overlapping batches in one order
-    session.execute(
-        update(table)
-        .where(table.c.endpoint_key == bindparam("key"), table.c.ops_alert_open.is_(False))
-        .values(
-            last_attempt_at=bindparam("at"),
-            last_success_at=bindparam("at"),
-            status=ResponseStatus.NOT_MODIFIED.value,
-            error_class=None,
-            error_message=None,
-            consecutive_failures=0,
-        ),
-        [{"key": quiet.key, "at": quiet.at} for quiet in ordered],
+    unchanged = update(table).where(
+        table.c.endpoint_key == bindparam("key"), table.c.ops_alert_open.is_(False)
     )
+    fields = {
+        "last_attempt_at": bindparam("at"),
+        "last_success_at": bindparam("at"),
+        "error_class": None,
+        "error_message": None,
+        "consecutive_failures": 0,
+    }
+    not_modified = [{"key": q.key, "at": q.at} for q in ordered if q.result.status_code == 304]
+    if not_modified:
+        session.execute(unchanged.values(**fields, status=ResponseStatus.NOT_MODIFIED.value), not_modified)
+    same_bytes = [
+        {
+            "key": q.key,
+            "at": q.at,
+            "new_etag": q.result.headers.get("etag"),
+            "new_last_modified": q.result.headers.get("last-modified"),
+            "size": len(q.result.body),
+        }
+        for q in ordered
+        if q.result.status_code != 304
+    ]
+    if same_bytes:  # as mark_success: a 200 also brings new validators
+        session.execute(
+            unchanged.values(
+                **fields,
+                status=ResponseStatus.OK.value,
+                etag=bindparam("new_etag"),
+                last_modified=bindparam("new_last_modified"),
+                last_good_size=bindparam("size"),
+            ),
+            same_bytes,
+        )
     skipped = set(
         session.execute(
             select(table.c.endpoint_key).where(
