@@ -220,6 +220,7 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
     from tracker.check import run_checks
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
+    from tracker.memory import return_freed_memory
 
     with tempfile.TemporaryDirectory() as tmp:
         server, base = _start_corpus(tmp, n, "--conditional", "0", "--doc-kb", "200")
@@ -240,6 +241,7 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
                     rnd += 1
                     _get(f"{base}/_control/round?set={rnd}")
                 reports = run_checks(config, engine)
+                return_freed_memory()  # as tracker run does after each check job
                 changes += sum(len(r.change_ids) for r in reports)
                 alerts += deliver_pending(engine, config, notifier).sent
                 if cycle in (1, 10, 100, 200, 500, 1000) or cycle == cycles:

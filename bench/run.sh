@@ -20,7 +20,6 @@
 # Knobs (environment, defaults in brackets):
 #   REPS [3]  NS ["100 500"]  LATENCIES [0,50]  CONDITIONAL [0,1]  FRACTION [0.05]  SEED [42]
 #   WITH_CD [0]                 also measure changedetection.io 0.60.10 (batch mode)
-#   WHATIF [0]                  also measure bench/whatif.py: tracker with the proposed hot-path changes
 #   PER_HOST_CONCURRENCY [10]   tracker's connections to the one corpus host (urlwatch: 10 threads)
 #   PER_HOST_DELAY [0]          tracker's pause between requests to one host (default config: 1 s)
 #   RESPECT_ROBOTS [true]       the corpus answers /robots.txt with 404 = everything allowed
@@ -35,7 +34,7 @@ export PEER_BENCH=${PEER_BENCH:-$(cd "$REPO/../shared/bench" && pwd)}
 export VENVS=${VENVS:-${HOME}/.cache/peer-bench/venvs} PYTHON=${PYTHON:-python3}
 export TRACKER=${TRACKER:-$REPO/.venv/bin/tracker}
 export REPS=${REPS:-3} NS=${NS:-"100 500"} LATENCIES=${LATENCIES:-0,50} CONDITIONAL=${CONDITIONAL:-0,1}
-export FRACTION=${FRACTION:-0.05} SEED=${SEED:-42} WITH_CD=${WITH_CD:-0} NETNS=${NETNS:-auto} WHATIF=${WHATIF:-0}
+export FRACTION=${FRACTION:-0.05} SEED=${SEED:-42} WITH_CD=${WITH_CD:-0} NETNS=${NETNS:-auto}
 export PER_HOST_CONCURRENCY=${PER_HOST_CONCURRENCY:-10} PER_HOST_DELAY=${PER_HOST_DELAY:-0}
 export RESPECT_ROBOTS=${RESPECT_ROBOTS:-true} SLACK_INTERVAL=${SLACK_INTERVAL:-0}
 export URLWATCH_VERSION=${URLWATCH_VERSION:-2.29} CD_VERSION=${CD_VERSION:-0.60.10}
@@ -61,9 +60,6 @@ measure() {  # phase 2, possibly inside the network namespace
     # sh -c: the config path is in the environment the harness gives each cycle
     tools+=(--tool "cmd:tracker=sh -c 'SLACK_WEBHOOK_URL=\$BENCH_SLACK_URL exec $TRACKER check --config \$BENCH_STATE_DIR/config.toml'"
             --setup-cmd "$(tracker_setup)" --changed-from slack)
-    if [ "$WHATIF" = 1 ]; then  # the same tracker with the proposed hot-path changes (bench/whatif.py)
-        tools+=(--tool "cmd:tracker-whatif=sh -c 'SLACK_WEBHOOK_URL=\$BENCH_SLACK_URL exec $(dirname "$TRACKER")/python $HERE/whatif.py check --config \$BENCH_STATE_DIR/config.toml'")
-    fi
     SERVER_PID=""
     trap 'if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi' EXIT
     for n in $NS; do

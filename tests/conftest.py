@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.fixture_server import FixtureServer
+from tests.service_support import ServiceProcess
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test")
 _BACKENDS = [b for b in os.environ.get("TRACKER_TEST_DB", "sqlite,postgresql").split(",") if b]
@@ -71,3 +72,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f"drop schema {schema} cascade"))
         admin.dispose()
+
+
+@pytest.fixture
+def services() -> Iterator[list[ServiceProcess]]:
+    """`tracker run` processes a test starts; any still running at its end is killed."""
+    started: list[ServiceProcess] = []
+    yield started
+    for service in started:
+        service.close()

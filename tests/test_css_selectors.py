@@ -15,6 +15,7 @@ import soupsieve
 from bs4 import Tag
 from lxml import etree
 
+from sources.cn import cn_cac
 from tests.paths import FIXTURES, SAMPLES
 from tracker.extract.css import SCRIPT_TAGS, Page, compiled, make_soup
 from tracker.specs import HtmlListParser
@@ -99,14 +100,7 @@ CONTENT_SELECTORS = [
 ]
 
 LIST_PARSERS = [
-    HtmlListParser(
-        item="#loadingInfoPage > li",
-        link="h5 > a",
-        title_attr="title",
-        date=".times",
-        id_pattern=r"(/\d{4}-\d{2}/\d{2}/c_\d+\.htm)",
-        timezone="Asia/Shanghai",
-    ),
+    cn_cac.endpoint("consultations").parser,  # a real declaration
     HtmlListParser(
         item="ul.news-list > li", link="h3 a", date="time", date_attr="datetime", summary=".summary"
     ),

@@ -59,15 +59,6 @@ def slack() -> Iterator[SlowSlack]:
         server.stop()
 
 
-@pytest.fixture
-def services() -> Iterator[list[ServiceProcess]]:
-    """Every started instance; one still alive at the end of a failed test is killed."""
-    started: list[ServiceProcess] = []
-    yield started
-    for service in started:
-        service.close()
-
-
 @pytest.mark.slow
 def test_twenty_sigkills_lose_no_change_and_no_alert_and_send_none_twice(
     http_server: FixtureServer,

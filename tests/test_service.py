@@ -36,15 +36,6 @@ def slack() -> Iterator[FakeSlack]:
         server.stop()
 
 
-@pytest.fixture
-def services() -> Iterator[list[ServiceProcess]]:
-    """Started services; any still running at the end of a test is killed."""
-    started: list[ServiceProcess] = []
-    yield started
-    for service in started:
-        service.close()
-
-
 def serve(server: FixtureServer, path: str, *items: tuple[int, str, str]) -> None:
     server.route(path, Resp(body=feed(*items), content_type="application/rss+xml"))
 

@@ -35,6 +35,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.alerts.notifier import Notifier
 from tracker.config import Config
+from tracker.memory import return_freed_memory
 from tracker.models import SourceState
 from tracker.politeness import host_key
 from tracker.service.metrics import ServiceMetrics
@@ -242,6 +243,7 @@ class ServiceScheduler:
             if self._stopping.is_set():  # stopped while waiting for the host
                 return
             reports = run_checks(self.config, self.engine, [source.id])
+        return_freed_memory()
         self.metrics.observe_checks(reports)
         if any(r.alerts for r in reports):
             self.poke_outbox()
