@@ -166,7 +166,7 @@ def bench_skip(reps: int) -> dict[str, Any]:
     from tracker.check import run_checks
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
-    from tracker.store import raw_sha256
+    from tracker.snapshots import raw_sha256
 
     body = OJ_NL.read_bytes()
     server, base = _serve(body)

@@ -12,10 +12,8 @@ import asyncio
 import contextvars
 import functools
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
@@ -35,6 +33,8 @@ from tracker.judge import Judge
 from tracker.models import SourceState
 from tracker.normalise import content_hash
 from tracker.relevance import RelevanceClassifier
+from tracker.selection import select_sources
+from tracker.snapshots import previous_extraction, raw_sha256, record_snapshot
 from tracker.specs import DocumentParser, EndpointSpec, SourceSpec, endpoint_key
 from tracker.store import (
     EndpointContext,
@@ -44,9 +44,6 @@ from tracker.store import (
     apply_document,
     apply_items,
     lock_state,
-    previous_extraction,
-    raw_sha256,
-    record_snapshot,
 )
 from tracker.types import (
     ChangeKind,
@@ -59,6 +56,7 @@ from tracker.types import (
     ResponseStatus,
     Verdict,
 )
+from tracker.worker import shared_worker
 
 log = logging.getLogger("tracker.check")
 T = TypeVar("T")
@@ -111,7 +109,7 @@ class Checker:
         self, sources: Sequence[SourceSpec], progress: ProgressCallback | None = None
     ) -> list[EndpointReport]:
         pairs = [(s, e) for s in sources for e in s.endpoints]
-        self._executor = _worker()
+        self._executor = shared_worker()
         # Fetching runs ahead of parsing; bound the bodies waiting in memory.
         in_flight = asyncio.Semaphore(2 * self.config.fetch.max_concurrency)
         self._states = await self._in_thread(self._read_states, [endpoint_key(s.id, e.id) for s, e in pairs])
@@ -377,54 +375,12 @@ class Checker:
         return await complete_items(fetcher, ctx, extraction, known, self.classifier)
 
 
-_WORKER: ThreadPoolExecutor | None = None
-_WORKER_LOCK = threading.Lock()
-
-
-def _worker() -> ThreadPoolExecutor:
-    """The process's one thread for parsing and database work, shared by every run.
-
-    One thread: several only fight over the GIL (measured: a third less CPU and a sixth of the kernel
-    time at N=500). Shared: a new thread per run gets a fresh malloc arena from glibc, and the service's
-    RSS crept up with each arena taken (+10.6 % from cycle 100 to 1,000 of bench/micro.py soak).
-    """
-    global _WORKER
-    with _WORKER_LOCK:
-        if _WORKER is None:
-            _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="check")
-        return _WORKER
-
-
 def _count(extraction: ItemsExtraction | DocumentExtraction) -> int:
     return len(extraction.items) if isinstance(extraction, ItemsExtraction) else len(extraction.blocks)
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def select_sources(config: Config, names: Sequence[str] = ()) -> list[SourceSpec]:
-    """Sources by id (or `source/endpoint`, or a jurisdiction such as EU); all enabled ones by default."""
-    sources = config.enabled_sources()
-    if not names:
-        return sources
-    picked: list[SourceSpec] = []
-    for name in names:
-        sid, _, eid = name.partition("/")
-        matches = [s for s in sources if s.id == sid or s.jurisdiction.lower() == sid.lower()]
-        if not matches:
-            known = ", ".join(s.id for s in sources)
-            raise KeyError(f"unknown source {name!r}; enabled sources are: {known}")
-        for s in matches:
-            if eid:
-                try:
-                    s = s.model_copy(update={"endpoints": (s.endpoint(eid),)})
-                except KeyError:
-                    endpoint_ids = ", ".join(e.id for e in s.endpoints)
-                    raise KeyError(f"source {sid!r} has no endpoint {eid!r}; it has {endpoint_ids}") from None
-            if s not in picked:
-                picked.append(s)
-    return picked
 
 
 def run_checks(
@@ -440,4 +396,4 @@ def run_checks(
     return asyncio.run(Checker(config, engine, dry_run=dry_run).run(sources, progress))
 
 
-__all__ = ["Checker", "EndpointReport", "Verdict", "run_checks", "select_sources"]
+__all__ = ["Checker", "EndpointReport", "Verdict", "run_checks"]

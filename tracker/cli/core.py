@@ -48,7 +48,8 @@ def check(
     """Check sources now and print one row per endpoint. Exit 1 when any endpoint failed."""
     setup_logging("INFO" if verbose else "WARNING")
     config = load(config_path)
-    from tracker.check import run_checks, select_sources
+    from tracker.check import run_checks
+    from tracker.selection import select_sources
 
     engine = open_database(config)
     try:

@@ -51,7 +51,7 @@ def _pick(config: Config, name: str) -> list[SourceSpec]:
     """Sources by id, `source/endpoint` or jurisdiction; a source switched off in config.toml can still be
     named on purpose (to try it on a fixture, or to record it once a key is configured)."""
     from sources import builtin_sources
-    from tracker.check import select_sources
+    from tracker.selection import select_sources
 
     try:
         return select_sources(config, [name])

@@ -116,7 +116,7 @@ class HostTurns:
 
 class ServiceScheduler:
     def __init__(self, config: Config, engine: Engine, metrics: ServiceMetrics, notifier: Notifier) -> None:
-        from tracker.check import select_sources
+        from tracker.selection import select_sources
 
         self.config = config
         self.engine = engine
@@ -145,7 +145,7 @@ class ServiceScheduler:
         )
 
     def _check_names_resolve(self) -> None:
-        from tracker.check import select_sources
+        from tracker.selection import select_sources
 
         for source in self.sources:
             if select_sources(self.config, [source.id]) != [source]:

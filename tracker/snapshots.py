@@ -1,0 +1,111 @@
+"""Snapshots: the raw body as fetched (compressed) beside the extraction derived from it.
+
+Kept apart from the derived version, Open Terms Archive style: when an extractor changes, the stored raw
+bodies are derived again instead of the change being reported.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from tracker.codec import extraction_from_json, extraction_to_json
+from tracker.models import Snapshot, SourceState
+from tracker.store import EndpointContext
+from tracker.types import Extraction, FetchResult, ItemsExtraction
+
+
+def raw_sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def _latest_snapshot(session: Session, key: str) -> Snapshot | None:
+    return session.exec(
+        select(Snapshot)
+        .where(Snapshot.endpoint_key == key)
+        .order_by(col(Snapshot.fetched_at).desc(), col(Snapshot.id).desc())
+        .limit(1)
+    ).first()
+
+
+def _add_snapshot(
+    session: Session,
+    ctx: EndpointContext,
+    result: FetchResult,
+    encoding: str,
+    extraction: Extraction,
+    chash: str,
+    now: datetime,
+) -> Snapshot:
+    snap = Snapshot(
+        endpoint_key=ctx.key,
+        fetched_at=now,
+        final_url=result.final_url[:2048],
+        content_type=result.content_type[:128],
+        encoding=encoding[:32],
+        # Level 3: 2.5x faster than 6 on the AI Act page (36 vs 91 ms) for 16 % more bytes (224 vs 193 kB).
+        raw_gz=gzip.compress(result.body, compresslevel=3),
+        raw_sha256=raw_sha256(result.body),
+        content_hash=chash,
+        extracted=extraction_to_json(extraction),
+        extractor_version=ctx.extractor_version,
+    )
+    session.add(snap)
+    session.flush()
+    return snap
+
+
+def previous_extraction(
+    session: Session, ctx: EndpointContext, state: SourceState
+) -> tuple[Extraction | None, bool]:
+    """The last stored extraction, re-derived from its raw body when the extractor has changed since.
+
+    Returns (extraction, rederived).
+    """
+    snap = _latest_snapshot(session, ctx.key)
+    if snap is None:
+        return None, False
+    if snap.extractor_version == ctx.extractor_version:
+        return extraction_from_json(snap.extracted), False
+    from tracker.derive import derive
+
+    try:
+        _, extraction = derive(ctx.endpoint, gzip.decompress(snap.raw_gz), snap.content_type, snap.final_url)
+    except Exception:  # the old body no longer extracts: fall back to what was stored
+        return extraction_from_json(snap.extracted), False
+    if ctx.endpoint.detail is not None and isinstance(extraction, ItemsExtraction):
+        # Detail pages are not in the list's raw body: keep what they gave the stored items.
+        from tracker.detail import carry_forward
+
+        try:
+            stored = extraction_from_json(snap.extracted)
+        except Exception:
+            stored = None
+        if isinstance(stored, ItemsExtraction):
+            by_id = {i.stable_id: i for i in stored.items}
+            extraction = ItemsExtraction(
+                items=tuple(
+                    carry_forward(i, by_id[i.stable_id]) if i.stable_id in by_id else i
+                    for i in extraction.items
+                )
+            )
+    return extraction, True
+
+
+def record_snapshot(
+    session: Session,
+    ctx: EndpointContext,
+    state: SourceState,
+    result: FetchResult,
+    encoding: str,
+    extraction: Extraction,
+    chash: str,
+    produced_change: bool,
+    now: datetime,
+) -> Snapshot:
+    snap = _add_snapshot(session, ctx, result, encoding, extraction, chash, now)
+    snap.produced_change = produced_change
+    return snap
