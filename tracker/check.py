@@ -199,10 +199,7 @@ class Checker:
         )
         if verdict.status is ResponseStatus.NOT_MODIFIED:
             report.unchanged = True
-            if state is not None and not state.ops_alert_open:
-                await self._quiet_success(QuietSuccess(source.id, key, result, _now()))
-                return
-            await self._write(lambda s: self._record_success(s, source, key, result, report, _now()))
+            await self._quiet_success(QuietSuccess(source.id, key, result, _now()))
             return
         if verdict.status is not ResponseStatus.OK:
             await self._write(lambda s: self._record_failure(s, source, key, report, _now()))
@@ -223,7 +220,7 @@ class Checker:
         ):
             # The very same bytes as last time: nothing to parse. A document has no items to age, so
             # only its state changes: batched like a 304.
-            if isinstance(endpoint.parser, DocumentParser) and not state.ops_alert_open:
+            if isinstance(endpoint.parser, DocumentParser):
                 report.unchanged = True
                 await self._quiet_success(QuietSuccess(source.id, key, result, _now()))
                 return
@@ -349,18 +346,6 @@ class Checker:
                 continue  # the same release listed by another endpoint of this source (feed + topic page)
             change.alerted = True
             report.alerts += len(enqueue_change_alert(session, change, self.config))
-
-    def _record_success(
-        self,
-        session: Session,
-        source: SourceSpec,
-        key: str,
-        result: FetchResult,
-        report: EndpointReport,
-        now: datetime,
-    ) -> None:
-        state = lock_state(session, key, source.id, now)
-        mark_success(session, state, result, now, self.config)
 
     def _judge(self, ctx: EndpointContext) -> Judge:
         return Judge(self.config, self.classifier, ctx.source, ctx.endpoint)

@@ -77,9 +77,9 @@ class QuietSuccess:
 def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], config: Config) -> None:
     """Many quiet checks in one transaction: an executemany UPDATE per kind (304 or 200), no ORM.
 
-    The UPDATE only applies while no operations alert is open; a row that had one opened meanwhile (by
-    another process) takes the full path, so its recovery notice is never skipped. The rows the UPDATE
-    changed stay locked until commit, so the look for the skipped ones cannot race with another writer.
+    The UPDATE only applies to an existing row with no operations alert open; any other row (an alert
+    open, even one opened meanwhile by another process, or a first state) takes the full path, so a
+    recovery notice is never skipped. The rows the UPDATE changed stay locked until commit.
     """
     table = SourceState.__table__  # type: ignore[attr-defined]
     ordered = sorted(batch, key=lambda q: q.key)  # two processes lock overlapping batches in one order
@@ -118,14 +118,15 @@ def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], conf
             ),
             same_bytes,
         )
-    skipped = set(
+    # Whatever the UPDATE could not apply (an ops alert open, or no state row yet) takes the full path.
+    applied = set(
         session.execute(
             select(table.c.endpoint_key).where(
-                table.c.endpoint_key.in_([quiet.key for quiet in ordered]), table.c.ops_alert_open.is_(True)
+                table.c.endpoint_key.in_([quiet.key for quiet in ordered]), table.c.ops_alert_open.is_(False)
             )
         ).scalars()
     )
     for quiet in ordered:
-        if quiet.key in skipped:
+        if quiet.key not in applied:
             state = lock_state(session, quiet.key, quiet.source_id, quiet.at)
             mark_success(session, state, quiet.result, quiet.at, config)
