@@ -6,6 +6,7 @@ import html
 import json
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 import feedparser
 import pytest
@@ -334,3 +335,41 @@ def test_dispatching_matcher_equals_one_alternation(left: list[str], right: list
 def test_samples_exist() -> None:
     for path in (LABELLED, FTC_COMPETITION, MINORS_DRAFT):
         assert Path(path).is_file(), path
+
+
+# Terms whose shape defeats the shared word boundaries a bucket factors out: a top-level `|` with the
+# boundary in one branch only, a term without the word end, one that may start anywhere (then every
+# position is a candidate). A term starting with a Latin letter is looked for at word starts only.
+_L = "0-9A-Za-zÀ-ÖØ-öø-ɏ"
+
+
+class _Term(NamedTuple):
+    name: str
+    pattern: str
+
+
+_ODD_TERMS = [
+    _Term("odd branch", f"(?<![{_L}])(?:ab)c|(?<![{_L}])abd(?![{_L}])"),
+    _Term("no end", f"(?<![{_L}])qbx"),
+    _Term("usual", f"(?<![{_L}])(?:ab)(?![{_L}])"),
+    _Term("anywhere", "(?:.)zz"),
+]
+
+
+@pytest.mark.parametrize("with_anywhere", [False, True])
+@settings(max_examples=150, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(["ab", "abc", "abd", "qbx", "zz", "AI", "x", " ", "-", "é"]), max_size=14)
+)
+def test_matcher_with_odd_terms_equals_one_alternation(with_anywhere: bool, pieces: list[str]) -> None:
+    terms = [*RELEVANCE_TERMS[:40], *(_ODD_TERMS if with_anywhere else _ODD_TERMS[:3])]
+    matcher = TermMatcher(terms)
+    ordered = matcher.terms
+    one = re.compile("|".join(f"({t.pattern})" for t in ordered))
+    text = "".join(pieces)
+    expected: dict[str, int] = {}
+    for match in one.finditer(text):
+        name = ordered[match.lastindex - 1].name
+        expected[name] = expected.get(name, 0) + 1
+    found = {ordered[i].name: n for i, n in matcher.counts(text).items()}
+    assert found == expected

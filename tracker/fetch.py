@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from tracker import netstream
 from tracker.config import FetchSection
 from tracker.netguard import NetGuard, PrivateAddressError, ResolveError
 from tracker.politeness import HostLimiter, RobotsAnswer, RobotsCache
@@ -131,6 +132,7 @@ class Fetcher:
             # httpcore polls every idle pooled connection before each request: keep no more than used
             limits=httpx.Limits(max_keepalive_connections=settings.max_concurrency),
         )
+        netstream.install(self._client)
 
     async def __aenter__(self) -> Fetcher:
         return self

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Protocol
 
 from tracker.relevance_terms import LATIN_CHARS
@@ -25,6 +26,10 @@ except ImportError:  # pragma: no cover - other interpreters: every position bec
     _sre_constants = _sre_parser = None  # type: ignore[assignment]
 
 _LATIN_START = re.compile(f"[{LATIN_CHARS}]")
+# The word boundaries every built-in term carries. Compiling their character class is most of the cost
+# of building a matcher (~600 times, 0.1 s per process), so a bucket states each one once where it can.
+_WORD_START = f"(?<![{LATIN_CHARS}])"
+_WORD_END = f"(?![{LATIN_CHARS}])"
 _MAX_RANGE = 512  # a character class wider than this counts as "any character"
 
 
@@ -52,7 +57,11 @@ class TermMatcher:
         self._anywhere = anywhere
         # Per starting character: (regex, term indexes); a term that may start anywhere joins every bucket.
         self._buckets = {
-            char: self._compile(sorted({*indexes, *anywhere})) for char, indexes in buckets.items()
+            # With terms that may start anywhere, every position is a candidate: no word start is known.
+            char: self._compile(
+                sorted({*indexes, *anywhere}), at_word_start=not anywhere and bool(_LATIN_START.match(char))
+            )
+            for char, indexes in buckets.items()
         }
         self._fallback = self._compile(anywhere) if anywhere else None
         latin = "".join(re.escape(c) for c in buckets if _LATIN_START.match(c))
@@ -61,8 +70,20 @@ class TermMatcher:
         parts += [f"[{other}]"] if other else []
         self._candidates = re.compile("(?s:.)" if anywhere or not parts else "|".join(parts))
 
-    def _compile(self, indexes: list[int]) -> tuple[re.Pattern[str], list[int]]:
-        regex = re.compile("|".join(f"({self.terms[i].pattern})" for i in indexes))
+    def _compile(
+        self, indexes: list[int], *, at_word_start: bool = False
+    ) -> tuple[re.Pattern[str], list[int]]:
+        patterns = [self.terms[i].pattern for i in indexes]
+        if at_word_start:
+            # Tried only where the candidate scan already saw a word start: the same lookbehind again
+            # would always hold.
+            patterns = [p.removeprefix(_WORD_START) for p in patterns]
+        suffix = ""
+        if patterns and all(_ends_at_word_end(p) for p in patterns):
+            # (A)X|(B)X tries A, X, then B, X: the very order of (?:(A)|(B))X.
+            patterns, suffix = [p.removesuffix(_WORD_END) for p in patterns], _WORD_END
+        body = "|".join(f"({p})" for p in patterns)
+        regex = re.compile(f"(?:{body}){suffix}" if suffix else body)
         if regex.groups != len(indexes):  # a pattern with its own capturing group would shift ids
             raise ValueError("term patterns must not contain capturing groups")
         return regex, indexes
@@ -81,6 +102,18 @@ class TermMatcher:
             found[indexes[match.lastindex - 1]] += 1  # type: ignore[operator]
             resume = max(match.end(), start + 1)
         return found
+
+
+@lru_cache(maxsize=4096)
+def _ends_at_word_end(pattern: str) -> bool:
+    """Whether the pattern's last top-level element is the word-end lookahead (not inside a `|`)."""
+    if _sre_parser is None or not pattern.endswith(_WORD_END):  # pragma: no cover
+        return False
+    try:
+        parsed = _sre_parser.parse(pattern)
+    except re.error:
+        return False
+    return len(parsed) > 0 and parsed[-1][0] is _sre_constants.ASSERT_NOT
 
 
 def first_chars(pattern: str) -> frozenset[str] | None:

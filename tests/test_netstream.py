@@ -1,0 +1,119 @@
+"""The pooled-connection liveness probe (tracker/netstream.py) through the real Fetcher and httpx.
+
+A raw keep-alive server on 127.0.0.1 that can hang up on an idle connection shows both answers the
+probe must give: a live idle connection is reused, a connection the server closed is not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.test_fetch import UA, fetch_settings
+from tracker import netstream
+from tracker.fetch import Fetcher
+from tracker.netstream import LivenessBackend
+from tracker.types import FetchRequest, FetchResult
+
+BODY = b"<html><body><p>hello</p></body></html>"
+
+
+class KeepAliveServer:
+    """Answers every request with 200 and keeps the connection; `hang_up_after` closes it that many
+    seconds after each response, as servers do with idle keep-alive connections."""
+
+    def __init__(self, hang_up_after: float | None) -> None:
+        self.hang_up_after = hang_up_after
+        self.accepted = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        self._threads: list[threading.Thread] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            self.accepted += 1
+            thread = threading.Thread(target=self._serve, args=(conn,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            buffer = b""
+            while True:
+                while b"\r\n\r\n" not in buffer:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        return
+                    buffer += chunk
+                _, _, buffer = buffer.partition(b"\r\n\r\n")
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(BODY)
+                conn.sendall(head + BODY)
+                if self.hang_up_after is not None:
+                    conn.settimeout(self.hang_up_after)
+                    try:
+                        more = conn.recv(65536)
+                    except TimeoutError:
+                        return  # idle too long: hang up
+                    if not more:
+                        return
+                    buffer += more
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def hanging_up() -> Iterator[KeepAliveServer]:
+    server = KeepAliveServer(hang_up_after=0.05)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def keeping() -> Iterator[KeepAliveServer]:
+    server = KeepAliveServer(hang_up_after=None)
+    yield server
+    server.close()
+
+
+def _two_fetches(port: int, pause: float) -> list[FetchResult]:
+    async def go() -> list[FetchResult]:
+        async with Fetcher(fetch_settings(retries=0, respect_robots=False), UA) as fetcher:
+            url = f"http://127.0.0.1:{port}/page"
+            first = await fetcher.fetch(FetchRequest(url))
+            await asyncio.sleep(pause)
+            return [first, await fetcher.fetch(FetchRequest(url))]
+
+    return asyncio.run(go())
+
+
+def test_connection_the_server_closed_is_not_reused(hanging_up: KeepAliveServer) -> None:
+    results = _two_fetches(hanging_up.port, pause=0.3)
+    # Without retries, a request sent on the dead connection would fail ("server disconnected").
+    assert [(r.status_code, r.error_class, r.body) for r in results] == [(200, None, BODY)] * 2
+    assert hanging_up.accepted == 2
+
+
+def test_live_idle_connection_is_reused(keeping: KeepAliveServer) -> None:
+    results = _two_fetches(keeping.port, pause=0.1)
+    assert [(r.status_code, r.body) for r in results] == [(200, BODY)] * 2
+    assert keeping.accepted == 1
+
+
+def test_fetcher_pool_uses_the_probe_once() -> None:
+    client = httpx.AsyncClient()
+    assert not isinstance(client._transport._pool._network_backend, LivenessBackend)  # type: ignore[attr-defined]
+    assert netstream.install(client) is True
+    assert isinstance(client._transport._pool._network_backend, LivenessBackend)  # type: ignore[attr-defined]
+    assert netstream.install(client) is False  # never wrapped twice
+    asyncio.run(client.aclose())
