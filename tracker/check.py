@@ -289,20 +289,22 @@ class Checker:
             self._persist_changes(session, ctx, outcome, None, report)
         else:
             assert chash is not None
-            previous, rederived = previous_extraction(session, ctx, state)
+            # Before its baseline an endpoint has no snapshot (both are written in one transaction).
+            previous, rederived = (
+                previous_extraction(session, ctx, state) if state.baseline_done else (None, False)
+            )
             if isinstance(extraction, ItemsExtraction):
                 prev_items = previous if rederived and isinstance(previous, ItemsExtraction) else None
                 outcome = apply_items(session, ctx, state, extraction, prev_items, self._judge(ctx), now)
             else:
                 prev_doc = previous if isinstance(previous, DocumentExtraction) else None
-                relevance, doc_type = self._judge(ctx).document(extraction)
+                judge = functools.partial(self._judge(ctx).document, extraction)
                 outcome = apply_document(
-                    session, ctx, state, extraction, prev_doc, relevance, doc_type, result.final_url, now
+                    session, ctx, state, extraction, prev_doc, judge, result.final_url, now
                 )
             outcome.rederived = rederived
-            snap = record_snapshot(
-                session, ctx, state, result, encoding, extraction, chash, bool(outcome.new_changes), now
-            )
+            produced = bool(outcome.new_changes)
+            snap = record_snapshot(session, ctx, result, encoding, extraction, chash, body_sha, produced, now)
             self._persist_changes(session, ctx, outcome, snap.id, report)
             state.last_content_hash = chash
         state.baseline_done = True

@@ -7,6 +7,7 @@ changes and (through tracker.alerts.outbox) the alerts, and updates endpoint hea
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -318,11 +319,12 @@ def apply_document(
     state: SourceState,
     extraction: DocumentExtraction,
     previous: DocumentExtraction | None,
-    relevance: Relevance,
-    doc_type: str,
+    judge: Callable[[], tuple[Relevance, str]],
     url: str,
     now: datetime,
 ) -> StoreOutcome:
+    """`judge` gives relevance and document type; asked only when there is a change to label (a
+    baseline never is one, and the first classification builds the term matchers)."""
     out = StoreOutcome(items=len(extraction.blocks))
     if not state.baseline_done or previous is None:
         out.baseline = True
@@ -331,6 +333,7 @@ def apply_document(
     if diff.is_empty:
         return out
     out.document_changed = True
+    relevance, doc_type = judge()
     title = extraction.title or previous.title or ctx.endpoint.id
     out.new_changes.append(
         _change(
