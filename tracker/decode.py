@@ -17,8 +17,6 @@ import codecs
 import logging
 import re
 
-from charset_normalizer import from_bytes
-
 from tracker.types import DecodedBody
 
 log = logging.getLogger(__name__)
@@ -103,6 +101,8 @@ def _decode_labelled(body: bytes, label: str | None, *, in_markup: bool) -> tupl
 
 
 def _detect(body: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes  # only bodies that do not say their charset
+
     best = from_bytes(body[:_DETECTION_WINDOW]).best()
     if best is None or not best.encoding:
         return None

@@ -76,7 +76,6 @@ from tracker.alerts.outbox import (  # list_alerts, retry_alerts: re-exported fo
 )
 from tracker.alerts.render import render_test_message
 from tracker.alerts.routing import configured_channels, ops_channel
-from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
 from tracker.config import Config
 from tracker.db import transaction
 from tracker.models import Alert, Change, utcnow
@@ -103,6 +102,8 @@ class _Outcome(enum.Enum):
 
 def make_notifier(config: Config) -> Notifier:
     """Bot token if SLACK_BOT_TOKEN is set, else incoming webhook if SLACK_WEBHOOK_URL, else the console."""
+    from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier  # slack-sdk: 16 MB, when used
+
     token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
     if token:
         return SlackBotNotifier(token, config)
@@ -110,6 +111,14 @@ def make_notifier(config: Config) -> Notifier:
     if webhook:
         return SlackWebhookNotifier(webhook, config)
     return ConsoleNotifier()
+
+
+def has_unsent(engine: Engine) -> bool:
+    """Whether any alert waits to be sent (due or not): when none does, delivery has nothing to do."""
+    with Session(engine) as session:
+        return (
+            session.exec(select(Alert.id).where(col(Alert.status).in_(UNSENT)).limit(1)).first() is not None
+        )
 
 
 def deliver_pending(
@@ -364,6 +373,8 @@ def _retry(
 
 def slack_test(config: Config) -> list[tuple[str, str]]:
     """Post one test message to each configured channel; (channel, what Slack said) for each."""
+    from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
+
     notifier = make_notifier(config)
     results: list[tuple[str, str]] = []
     if isinstance(notifier, SlackBotNotifier):

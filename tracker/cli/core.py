@@ -73,12 +73,14 @@ def check(
     delivery = None
     if not dry_run and not no_alerts:
         from tracker.alerts.console import ConsoleNotifier
-        from tracker.alerts.deliver import deliver_pending, make_notifier
+        from tracker.alerts.deliver import DeliveryReport, deliver_pending, has_unsent, make_notifier
 
-        notifier = make_notifier(config)
-        if json_out and isinstance(notifier, ConsoleNotifier):
-            notifier = ConsoleNotifier(sys.stderr)  # keep stdout valid JSON
-        delivery = deliver_pending(engine, config, notifier)
+        delivery = DeliveryReport()
+        if has_unsent(engine):  # else the Slack client is not even loaded
+            notifier = make_notifier(config)
+            if json_out and isinstance(notifier, ConsoleNotifier):
+                notifier = ConsoleNotifier(sys.stderr)  # keep stdout valid JSON
+            delivery = deliver_pending(engine, config, notifier)
     if json_out:
         payload = {
             "endpoints": [r.as_dict() for r in reports],

@@ -12,14 +12,6 @@ from __future__ import annotations
 
 import hashlib
 
-from tracker.extract.document import extract_html_document, extract_pdf
-from tracker.extract.feed import extract_feed
-from tracker.extract.formex import extract_formex
-from tracker.extract.htmllist import extract_html_list
-from tracker.extract.jsonlist import extract_json_list
-from tracker.extract.lawgokr import extract_lawgokr
-from tracker.extract.legal import extract_eurlex_html
-from tracker.extract.links import extract_links
 from tracker.specs import (
     DocumentParser,
     EndpointSpec,
@@ -89,15 +81,25 @@ def sniff_dialect(decoded: DecodedBody, raw: bytes) -> str:
     return "html"
 
 
+# The extractors are imported when first used: a check where every page answers 304 or the same bytes
+# never loads lxml, feedparser or pypdf (a short-lived `tracker check` pays for every import).
 def extract(decoded: DecodedBody, raw: bytes, endpoint: EndpointSpec, base_url: str) -> Extraction:
     parser = endpoint.parser
     if isinstance(parser, FeedParser):
+        from tracker.extract.feed import extract_feed
+
         return extract_feed(decoded, raw, parser, base_url)
     if isinstance(parser, JsonListParser):
+        from tracker.extract.jsonlist import extract_json_list
+
         return extract_json_list(decoded, parser, base_url)
     if isinstance(parser, HtmlListParser):
+        from tracker.extract.htmllist import extract_html_list
+
         return extract_html_list(decoded, parser, base_url)
     if isinstance(parser, LinksParser):
+        from tracker.extract.links import extract_links
+
         return extract_links(decoded, parser, base_url)
     if isinstance(parser, DocumentParser):
         return extract_document(decoded, raw, parser, base_url)
@@ -109,13 +111,23 @@ def extract_document(decoded: DecodedBody, raw: bytes, parser: DocumentParser, b
     if dialect == "pdf":
         if raw.lstrip()[:5] != b"%PDF-":
             raise ExtractionError("expected a PDF, the body does not start with %PDF-")
+        from tracker.extract.document import extract_pdf
+
         return extract_pdf(raw)
     if dialect in ("eurlex_oj", "eurlex_consolidated"):
+        from tracker.extract.legal import extract_eurlex_html
+
         return extract_eurlex_html(decoded, consolidated=dialect == "eurlex_consolidated")
     if dialect == "formex":
+        from tracker.extract.formex import extract_formex
+
         return extract_formex(decoded, raw)
     if dialect == "lawgokr":
+        from tracker.extract.lawgokr import extract_lawgokr
+
         return extract_lawgokr(decoded, raw)
+    from tracker.extract.document import extract_html_document
+
     return extract_html_document(decoded, parser, base_url)
 
 
