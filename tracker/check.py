@@ -95,6 +95,17 @@ ProgressCallback = Callable[[EndpointReport], None]
 QUIET_BATCH = 100  # 304s recorded per transaction, in one executemany (see health.record_quiet_successes)
 
 
+@dataclass(frozen=True, slots=True)
+class KnownState:
+    """The part of an endpoint's stored state a check reads before fetching."""
+
+    etag: str | None
+    last_modified: str | None
+    last_good_size: int | None
+    last_raw_sha256: str | None
+    last_extractor_version: str | None
+
+
 class Checker:
     def __init__(self, config: Config, engine: Engine, *, dry_run: bool = False) -> None:
         self.config = config
@@ -131,17 +142,26 @@ class Checker:
         call = functools.partial(contextvars.copy_context().run, fn, *args)
         return await loop.run_in_executor(self._executor, call)
 
-    def _read_states(self, keys: list[str]) -> dict[str, SourceState]:
-        """Every endpoint's state in one query, before any fetch (the conditional-GET validators)."""
+    def _read_states(self, keys: list[str]) -> dict[str, KnownState]:
+        """What every endpoint's state says before any fetch (validators, last body), in one query per 500
+        endpoints: plain rows, not ORM objects (the rows a check locks and writes are read again then)."""
         from sqlmodel import col, select
 
         with Session(self.engine) as session:
-            found: dict[str, SourceState] = {}
+            found: dict[str, KnownState] = {}
             for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
-                for state in session.exec(
-                    select(SourceState).where(col(SourceState.endpoint_key).in_(chunk))
-                ):
-                    found[state.endpoint_key] = state
+                rows = session.exec(
+                    select(
+                        SourceState.endpoint_key,
+                        SourceState.etag,
+                        SourceState.last_modified,
+                        SourceState.last_good_size,
+                        SourceState.last_raw_sha256,
+                        SourceState.last_extractor_version,
+                    ).where(col(SourceState.endpoint_key).in_(chunk))
+                )
+                for key, *known in rows:
+                    found[key] = KnownState(*known)
             return found
 
     async def check_endpoint(

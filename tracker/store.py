@@ -6,6 +6,7 @@ changes and (through tracker.alerts.outbox) the alerts, and updates endpoint hea
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -59,32 +60,48 @@ def lock_state(session: Session, key: str, source_id: str, now: datetime) -> Sou
     SQLite: the first statement is a write, which takes the database write lock before we read anything.
     PostgreSQL: SELECT ... FOR UPDATE on the row (created if missing).
     """
+    upsert, select_locked = _lock_statements(session.get_bind().dialect.name)
+    params = {"key": key, "source_id": source_id, "now": now}
+    session.execute(upsert, params)
+    state = session.execute(select_locked, params).scalar_one()
+    state.last_attempt_at = now
+    return state
+
+
+@functools.cache
+def _lock_statements(dialect: str) -> tuple[sa.Executable, sa.Executable]:
+    """lock_state's two statements, built once: building them per call was 8 % of a first check."""
     table = SourceState.__table__
-    dialect = session.get_bind().dialect.name
+    key, now = (
+        sa.bindparam("key", type_=table.c.endpoint_key.type),
+        sa.bindparam("now", type_=table.c.last_attempt_at.type),
+    )
+    values = {
+        "endpoint_key": key,
+        "source_id": sa.bindparam("source_id", type_=table.c.source_id.type),
+        "last_attempt_at": now,
+    }
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        session.execute(
-            pg_insert(table)
-            .values(endpoint_key=key, source_id=source_id, last_attempt_at=now)
-            .on_conflict_do_nothing()
-        )
+        upsert: sa.Executable = pg_insert(table).values(values).on_conflict_do_nothing()
     else:
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        session.execute(
+        upsert = (
             sqlite_insert(table)
-            .values(endpoint_key=key, source_id=source_id, last_attempt_at=now)
-            .on_conflict_do_update(index_elements=["endpoint_key"], set_={"last_attempt_at": now})
+            .values(values)
+            .on_conflict_do_update(
+                index_elements=["endpoint_key"], set_={"last_attempt_at": sa.bindparam("now")}
+            )
         )
-    state = session.exec(
+    select_locked = (
         select(SourceState)
         .where(SourceState.endpoint_key == key)
         .with_for_update()
         .execution_options(populate_existing=True)
-    ).one()
-    state.last_attempt_at = now
-    return state
+    )
+    return upsert, select_locked
 
 
 def _item_row(
