@@ -11,6 +11,7 @@ import socket
 import threading
 from collections.abc import Iterator
 
+import httpcore
 import httpx
 import pytest
 
@@ -117,3 +118,26 @@ def test_fetcher_pool_uses_the_probe_once() -> None:
     assert isinstance(client._transport._pool._network_backend, LivenessBackend)  # type: ignore[attr-defined]
     assert netstream.install(client) is False  # never wrapped twice
     asyncio.run(client.aclose())
+
+
+@pytest.mark.skipif(not hasattr(socket, "TCP_QUICKACK"), reason="TCP_QUICKACK is Linux's")
+def test_reads_leave_the_socket_in_quick_ack_mode(keeping: KeepAliveServer) -> None:
+    """After an exchange or two a kept-alive connection would delay its ACKs (the kernel reports
+    quick-ack off); every read through the stream turns it back on."""
+
+    async def exchange() -> list[int]:
+        stream = await LivenessBackend(httpcore.AnyIOBackend()).connect_tcp("127.0.0.1", keeping.port)
+        sock = stream.get_extra_info("socket")
+        modes = []
+        try:
+            for _ in range(6):
+                await stream.write(b"GET /page HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                received = b""
+                while not received.endswith(BODY):
+                    received += await stream.read(65536)
+                modes.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK))
+        finally:
+            await stream.aclose()
+        return modes
+
+    assert asyncio.run(exchange()) == [1] * 6

@@ -1,15 +1,25 @@
-"""A cheaper liveness probe for httpcore's pooled connections.
+"""Two fixes under httpcore's pooled connections: a cheaper liveness probe, and ACKs sent at once.
 
-Before every request, and again when every response closes, httpcore's pool asks each idle connection
-whether its socket is readable (a readable idle socket means the server hung up). Through the AnyIO
+Liveness. Before every request, and again when every response closes, httpcore's pool asks each idle
+connection whether its socket is readable (a readable idle socket means the server hung up). Through the AnyIO
 backend each question builds anyio's whole socket-attribute table (a `getpeername` system call
 included) and a fresh `select.poll` object: 14 % of an all-304 check of 500 pages, profiled. Here every
 stream keeps one poll object registered on its socket, so the question is one `poll(0)`, with the same
-answer. Everything else is delegated to the backend httpcore picked.
+answer.
+
+Quick ACKs. On a kept-alive connection Linux soon delays its ACKs (up to 40 ms, "pingpong" mode); a
+server that writes headers and body in two writes with Nagle's algorithm on (Python's http.server,
+many small servers) then holds the last piece of every response until that ACK arrives: measured on
+the benchmark corpus, 92 ms instead of 52 ms per page at 50 ms latency (a fresh connection per request,
+as urlwatch does, avoids it at the price of a handshake each). Re-arming TCP_QUICKACK after each read
+keeps the connection reused and the response prompt. Elsewhere than Linux the option does not exist.
+
+Everything else is delegated to the backend httpcore picked.
 """
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import ssl
@@ -17,6 +27,7 @@ import typing
 
 import httpcore
 
+_QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 _READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP | select.POLLNVAL
 
 
@@ -25,13 +36,20 @@ class LivenessStream(httpcore.AsyncNetworkStream):
         self._inner = inner
         self._closed = False
         sock: socket.socket | None = inner.get_extra_info("socket")
+        self._sock = (
+            sock if _QUICKACK is not None and sock is not None and sock.type == socket.SOCK_STREAM else None
+        )
         self._poller: select.poll | None = None
         if sock is not None and sock.fileno() >= 0:
             self._poller = select.poll()
             self._poller.register(sock.fileno(), select.POLLIN)
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, timeout)
+        data = await self._inner.read(max_bytes, timeout)
+        if self._sock is not None and not self._closed:
+            with contextlib.suppress(OSError):  # closed meanwhile: the next read says so
+                self._sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)  # type: ignore[arg-type]
+        return data
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
         await self._inner.write(buffer, timeout)
