@@ -14,7 +14,6 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
@@ -28,9 +27,8 @@ from tracker.db import transaction
 from tracker.derive import derive
 from tracker.extract import extractor_version
 from tracker.fetch import Fetcher
-from tracker.health import QuietSuccess, mark_failure, mark_success, record_quiet_successes
+from tracker.health import QuietSuccess, mark_failure, mark_success, read_known_states, record_quiet_successes
 from tracker.judge import Judge
-from tracker.models import SourceState
 from tracker.normalise import content_hash
 from tracker.relevance import RelevanceClassifier
 from tracker.selection import select_sources
@@ -48,6 +46,7 @@ from tracker.store import (
 from tracker.types import (
     ChangeKind,
     DocumentExtraction,
+    EndpointReport,
     ErrorClass,
     ExtractionError,
     FetchRequest,
@@ -62,48 +61,8 @@ log = logging.getLogger("tracker.check")
 T = TypeVar("T")
 
 
-@dataclass
-class EndpointReport:
-    """One row of `tracker check`: what happened to one endpoint."""
-
-    source: str
-    endpoint: str
-    status: str  # ResponseStatus value
-    error_class: str | None = None
-    reason: str = ""
-    items: int = 0
-    new: int = 0
-    changed: int = 0
-    removed: int = 0
-    document_changed: bool = False
-    baseline: bool = False
-    unchanged: bool = False
-    alerts: int = 0
-    change_ids: list[int] = field(default_factory=list)
-    http_status: int | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.status in (ResponseStatus.OK, ResponseStatus.NOT_MODIFIED)
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
 ProgressCallback = Callable[[EndpointReport], None]
 QUIET_BATCH = 100  # 304s recorded per transaction, in one executemany (see health.record_quiet_successes)
-
-
-@dataclass(frozen=True, slots=True)
-class KnownState:
-    """The part of an endpoint's stored state a check reads before fetching."""
-
-    etag: str | None
-    last_modified: str | None
-    last_good_size: int | None
-    last_raw_sha256: str | None
-    last_extractor_version: str | None
 
 
 class Checker:
@@ -123,7 +82,8 @@ class Checker:
         self._executor = shared_worker()
         # Fetching runs ahead of parsing; bound the bodies waiting in memory.
         in_flight = asyncio.Semaphore(2 * self.config.fetch.max_concurrency)
-        self._states = await self._in_thread(self._read_states, [endpoint_key(s.id, e.id) for s, e in pairs])
+        keys = [endpoint_key(s.id, e.id) for s, e in pairs]
+        self._states = await self._in_thread(read_known_states, self.engine, keys)
         async with Fetcher(self.config.fetch, self.config.user_agent()) as fetcher:
 
             async def one(source: SourceSpec, endpoint: EndpointSpec) -> EndpointReport:
@@ -141,28 +101,6 @@ class Checker:
         loop = asyncio.get_running_loop()
         call = functools.partial(contextvars.copy_context().run, fn, *args)
         return await loop.run_in_executor(self._executor, call)
-
-    def _read_states(self, keys: list[str]) -> dict[str, KnownState]:
-        """What every endpoint's state says before any fetch (validators, last body), in one query per 500
-        endpoints: plain rows, not ORM objects (the rows a check locks and writes are read again then)."""
-        from sqlmodel import col, select
-
-        with Session(self.engine) as session:
-            found: dict[str, KnownState] = {}
-            for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
-                rows = session.exec(
-                    select(
-                        SourceState.endpoint_key,
-                        SourceState.etag,
-                        SourceState.last_modified,
-                        SourceState.last_good_size,
-                        SourceState.last_raw_sha256,
-                        SourceState.last_extractor_version,
-                    ).where(col(SourceState.endpoint_key).in_(chunk))
-                )
-                for key, *known in rows:
-                    found[key] = KnownState(*known)
-            return found
 
     async def check_endpoint(
         self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from tracker.alerts.outbox import enqueue_ops_alert
@@ -18,6 +19,38 @@ from tracker.config import Config
 from tracker.models import SourceState
 from tracker.store import lock_state
 from tracker.types import FetchResult, ResponseStatus
+
+
+@dataclass(frozen=True, slots=True)
+class KnownState:
+    """The part of an endpoint's stored state a check reads before fetching."""
+
+    etag: str | None
+    last_modified: str | None
+    last_good_size: int | None
+    last_raw_sha256: str | None
+    last_extractor_version: str | None
+
+
+def read_known_states(engine: Engine, keys: list[str]) -> dict[str, KnownState]:
+    """What every endpoint's state says before any fetch (validators, last body), in one query per 500
+    endpoints: plain rows, not ORM objects (the rows a check locks and writes are read again then)."""
+    found: dict[str, KnownState] = {}
+    with Session(engine) as session:
+        for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
+            rows = session.exec(
+                select(
+                    SourceState.endpoint_key,
+                    SourceState.etag,
+                    SourceState.last_modified,
+                    SourceState.last_good_size,
+                    SourceState.last_raw_sha256,
+                    SourceState.last_extractor_version,
+                ).where(SourceState.endpoint_key.in_(chunk))  # type: ignore[attr-defined]
+            )
+            for key, *known in rows:
+                found[key] = KnownState(*known)
+    return found
 
 
 def mark_success(
