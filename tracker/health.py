@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.alerts.outbox import enqueue_ops_alert
 from tracker.config import Config
@@ -46,7 +46,7 @@ def read_known_states(engine: Engine, keys: list[str]) -> dict[str, KnownState]:
                     SourceState.last_good_size,
                     SourceState.last_raw_sha256,
                     SourceState.last_extractor_version,
-                ).where(SourceState.endpoint_key.in_(chunk))  # type: ignore[attr-defined]
+                ).where(col(SourceState.endpoint_key).in_(chunk))
             )
             for key, *known in rows:
                 found[key] = KnownState(*known)

@@ -1,11 +1,11 @@
 """Two fixes under httpcore's pooled connections: a cheaper liveness probe, and ACKs sent at once.
 
 Liveness. Before every request, and again when every response closes, httpcore's pool asks each idle
-connection whether its socket is readable (a readable idle socket means the server hung up). Through the AnyIO
-backend each question builds anyio's whole socket-attribute table (a `getpeername` system call
+connection whether its socket is readable (a readable idle socket means the server hung up). Through the
+AnyIO backend each question builds anyio's whole socket-attribute table (a `getpeername` system call
 included) and a fresh `select.poll` object: 14 % of an all-304 check of 500 pages, profiled. Here every
 stream keeps one poll object registered on its socket, so the question is one `poll(0)`, with the same
-answer.
+answer. Where there is no poll() (Windows), nothing is installed.
 
 Quick ACKs. On a kept-alive connection Linux soon delays its ACKs (up to 40 ms, "pingpong" mode); a
 server that writes headers and body in two writes with Nagle's algorithm on (Python's http.server,
@@ -28,7 +28,11 @@ import typing
 import httpcore
 
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
-_READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP | select.POLLNVAL
+_HAS_POLL = hasattr(select, "poll")
+_READABLE = (
+    select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP | select.POLLNVAL if _HAS_POLL else 0
+)
+_TCP_FAMILIES = (socket.AF_INET, socket.AF_INET6)
 
 
 class LivenessStream(httpcore.AsyncNetworkStream):
@@ -36,9 +40,8 @@ class LivenessStream(httpcore.AsyncNetworkStream):
         self._inner = inner
         self._closed = False
         sock: socket.socket | None = inner.get_extra_info("socket")
-        self._sock = (
-            sock if _QUICKACK is not None and sock is not None and sock.type == socket.SOCK_STREAM else None
-        )
+        tcp = sock is not None and sock.family in _TCP_FAMILIES and sock.type == socket.SOCK_STREAM
+        self._sock = sock if _QUICKACK is not None and tcp else None
         self._poller: select.poll | None = None
         if sock is not None and sock.fileno() >= 0:
             self._poller = select.poll()
@@ -111,7 +114,9 @@ def install(client: typing.Any) -> bool:
     httpx/httpcore pair does not have the attributes it relies on: the client then works as shipped."""
     pool = getattr(getattr(client, "_transport", None), "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if not isinstance(backend, httpcore.AsyncNetworkBackend) or isinstance(backend, LivenessBackend):
+    if not _HAS_POLL or not isinstance(backend, httpcore.AsyncNetworkBackend):
+        return False
+    if isinstance(backend, LivenessBackend):
         return False
     pool._network_backend = LivenessBackend(backend)  # type: ignore[union-attr]
     return True
