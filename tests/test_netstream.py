@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
 
 import httpcore
 import httpx
 import pytest
+import trustme
 
 from tests.test_fetch import UA, fetch_settings
 from tracker import netstream
@@ -28,8 +30,9 @@ class KeepAliveServer:
     """Answers every request with 200 and keeps the connection; `hang_up_after` closes it that many
     seconds after each response, as servers do with idle keep-alive connections."""
 
-    def __init__(self, hang_up_after: float | None) -> None:
+    def __init__(self, hang_up_after: float | None, tls: ssl.SSLContext | None = None) -> None:
         self.hang_up_after = hang_up_after
+        self.tls = tls
         self.accepted = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -48,6 +51,12 @@ class KeepAliveServer:
             self._threads.append(thread)
 
     def _serve(self, conn: socket.socket) -> None:
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError):
+                conn.close()
+                return
         with conn:
             buffer = b""
             while True:
@@ -141,3 +150,27 @@ def test_reads_leave_the_socket_in_quick_ack_mode(keeping: KeepAliveServer) -> N
         return modes
 
     assert asyncio.run(exchange()) == [1] * 6
+
+
+def test_https_through_the_wrapped_streams(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The regulators are served over TLS: the wrapped stream must carry the handshake (start_tls), keep
+    the connection for the next request and probe it, as over plain TCP."""
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # httpx trusts it as it would a system CA bundle
+    server = KeepAliveServer(hang_up_after=None, tls=server_context)
+    try:
+
+        async def go() -> list[FetchResult]:
+            async with Fetcher(fetch_settings(retries=0, respect_robots=False), UA) as fetcher:
+                url = f"https://127.0.0.1:{server.port}/page"
+                return [await fetcher.fetch(FetchRequest(url)) for _ in range(3)]
+
+        results = asyncio.run(go())
+    finally:
+        server.close()
+    assert [(r.status_code, r.error_class, r.body) for r in results] == [(200, None, BODY)] * 3
+    assert server.accepted == 1  # one TLS connection, reused
