@@ -14,6 +14,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
@@ -46,7 +47,6 @@ from tracker.store import (
 from tracker.types import (
     ChangeKind,
     DocumentExtraction,
-    EndpointReport,
     ErrorClass,
     ExtractionError,
     FetchRequest,
@@ -59,6 +59,35 @@ from tracker.worker import shared_worker
 
 log = logging.getLogger("tracker.check")
 T = TypeVar("T")
+
+
+@dataclass
+class EndpointReport:
+    """One row of `tracker check`: what happened to one endpoint."""
+
+    source: str
+    endpoint: str
+    status: str  # ResponseStatus value
+    error_class: str | None = None
+    reason: str = ""
+    items: int = 0
+    new: int = 0
+    changed: int = 0
+    removed: int = 0
+    document_changed: bool = False
+    baseline: bool = False
+    unchanged: bool = False
+    alerts: int = 0
+    change_ids: list[int] = field(default_factory=list)
+    http_status: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in (ResponseStatus.OK, ResponseStatus.NOT_MODIFIED)
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
 
 
 ProgressCallback = Callable[[EndpointReport], None]

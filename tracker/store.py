@@ -91,9 +91,7 @@ def _lock_statements(dialect: str) -> tuple[sa.Executable, sa.Executable]:
         upsert = (
             sqlite_insert(table)
             .values(values)
-            .on_conflict_do_update(
-                index_elements=["endpoint_key"], set_={"last_attempt_at": sa.bindparam("now")}
-            )
+            .on_conflict_do_update(index_elements=["endpoint_key"], set_={"last_attempt_at": now})
         )
     select_locked = (
         select(SourceState)

@@ -9,7 +9,7 @@ Every stage takes and returns these frozen dataclasses; none of them touches the
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -198,32 +198,3 @@ class DocumentDiff:
         if len(self.changes) > limit:
             parts.append(f"and {len(self.changes) - limit} more")
         return ", ".join(parts)
-
-
-@dataclass
-class EndpointReport:
-    """One row of `tracker check`: what happened to one endpoint."""
-
-    source: str
-    endpoint: str
-    status: str  # ResponseStatus value
-    error_class: str | None = None
-    reason: str = ""
-    items: int = 0
-    new: int = 0
-    changed: int = 0
-    removed: int = 0
-    document_changed: bool = False
-    baseline: bool = False
-    unchanged: bool = False
-    alerts: int = 0
-    change_ids: list[int] = field(default_factory=list)
-    http_status: int | None = None
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.status in (ResponseStatus.OK, ResponseStatus.NOT_MODIFIED)
-
-    def as_dict(self) -> dict[str, object]:
-        return asdict(self)
