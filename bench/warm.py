@@ -152,7 +152,7 @@ def bench_warm(
                             )
                             print(f"  warm {rows[-1]}", file=sys.stderr)
                         engine.dispose()
-                        if peer is not None and urlwatch:
+                        if urlwatch:
                             tags = {"n": n, "latency_ms": lat, "conditional": cond, "rep": rep}
                             work = Path(tmp) / f"urlwatch{lat}-{cond}-{rep}"
                             rows += _urlwatch_rep(peer, urlwatch, base, urls, work, tags)

@@ -276,10 +276,7 @@ class Checker:
             self._persist_changes(session, ctx, outcome, None, report)
         else:
             assert chash is not None
-            # Before its baseline an endpoint has no snapshot (both are written in one transaction).
-            previous, rederived = (
-                previous_extraction(session, ctx, state) if state.baseline_done else (None, False)
-            )
+            previous, rederived = previous_extraction(session, ctx, state)
             if isinstance(extraction, ItemsExtraction):
                 prev_items = previous if rederived and isinstance(previous, ItemsExtraction) else None
                 outcome = apply_items(session, ctx, state, extraction, prev_items, self._judge(ctx), now)

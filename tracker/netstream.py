@@ -114,9 +114,8 @@ def install(client: typing.Any) -> bool:
     httpx/httpcore pair does not have the attributes it relies on: the client then works as shipped."""
     pool = getattr(getattr(client, "_transport", None), "_pool", None)
     backend = getattr(pool, "_network_backend", None)
-    if not _HAS_POLL or not isinstance(backend, httpcore.AsyncNetworkBackend):
-        return False
-    if isinstance(backend, LivenessBackend):
+    usable = _HAS_POLL and isinstance(backend, httpcore.AsyncNetworkBackend)
+    if not usable or isinstance(backend, LivenessBackend):
         return False
     pool._network_backend = LivenessBackend(backend)  # type: ignore[union-attr]
     return True

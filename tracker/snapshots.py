@@ -38,6 +38,8 @@ def previous_extraction(
 
     Returns (extraction, rederived).
     """
+    if not state.baseline_done:
+        return None, False  # no snapshot yet: the first one is written with the baseline, in one transaction
     snap = _latest_snapshot(session, ctx.key)
     if snap is None:
         return None, False
