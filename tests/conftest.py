@@ -45,14 +45,10 @@ def http_server() -> Iterator[FixtureServer]:
 
 
 @pytest.fixture(params=_BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
-    """A database URL with the schema migrated to head."""
-    from tracker.db import make_engine, upgrade
-
+def empty_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
+    """The URL of an empty database (no table at all): a new SQLite file, or a new PostgreSQL schema."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
-        upgrade(make_engine(url))
-        yield url
+        yield f"sqlite:///{tmp_path / 'tracker.sqlite3'}"
         return
     reason = _postgres_unavailable()
     if reason:
@@ -62,16 +58,23 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     with admin.begin() as conn:
         conn.execute(sa.text(f"create schema {schema}"))
     sep = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    engine = make_engine(url)
-    upgrade(engine)
     try:
-        yield url
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
     finally:
-        engine.dispose()
         with admin.begin() as conn:
             conn.execute(sa.text(f"drop schema {schema} cascade"))
         admin.dispose()
+
+
+@pytest.fixture
+def db_url(empty_db_url: str) -> Iterator[str]:
+    """A database URL with the schema migrated to head."""
+    from tracker.db import make_engine, upgrade
+
+    engine = make_engine(empty_db_url)
+    upgrade(engine)
+    engine.dispose()
+    yield empty_db_url
 
 
 @pytest.fixture

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.paths import SAMPLES
 from tracker.extract import extract, extractor_version
@@ -189,3 +193,63 @@ def test_extractor_versions_fit_the_column_and_differ() -> None:
     # The declaration is part of the version: another selector re-derives instead of alerting.
     other = extractor_version(EndpointSpec(id="e", url="https://x/", parser=HtmlListParser(item="li.news")))
     assert other != versions[2]
+
+
+_HREF_PARTS = st.sampled_from(
+    [
+        "a",
+        "b.html",
+        "x.pdf",
+        "X.PDF",
+        "download",
+        "Downloads/",
+        "../",
+        "./",
+        "/",
+        "//other.example/",
+        "?",
+        "&",
+        "utm_source=download",
+        "page=2",
+        "#",
+        "#frag",
+        ".docx",
+        "file",
+        "http://h.example/",
+        "%2E",
+    ]
+)
+_BASES = st.sampled_from(
+    [
+        "https://www.cac.gov.cn/2026-09/18/c_1.htm",
+        "https://ex.org/downloads/list.html",
+        "https://ex.org/docs/act.pdf",
+        "https://ex.org/docs/act.pdf?lang=en",
+        "https://download.ex.org/",
+        "https://ex.org/a/b/",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(hrefs=st.lists(st.lists(_HREF_PARTS, max_size=5).map("".join), max_size=8), base=_BASES)
+def test_attachment_links_skip_only_anchors_that_cannot_match(hrefs: list[str], base: str) -> None:
+    """The early skip of most anchors finds exactly what joining and cleaning every anchor finds."""
+    from lxml import html
+
+    from tracker.extract.document import _DOCUMENT_LINK, _document_links
+    from tracker.extract.urls import absolute_url
+    from tracker.normalise import strip_tracking_query
+
+    root = html.fromstring(
+        "<div>" + "".join(f'<a href="{escape(h, quote=True)}">l</a>' for h in hrefs) + "</div>"
+    )
+    expected: list[str] = []
+    for anchor in root.iterdescendants("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "mailto:", "#")):
+            continue
+        url = strip_tracking_query(absolute_url(href, base))
+        if _DOCUMENT_LINK.search(url) and url not in expected:
+            expected.append(url)
+    assert _document_links([root], base) == tuple(expected)

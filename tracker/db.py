@@ -19,6 +19,17 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # `tracker check` from importing it (a test keeps this equal to the real head).
 HEAD_REVISION = "0002"
 
+# Alembic's own bookkeeping table, as Alembic creates it (a test compares the two). An empty database gets
+# the models' tables and this row in one transaction instead of replaying every migration: Alembic's
+# cookbook way to build a new database, without importing Alembic (and Mako, Pygments) in a first
+# `tracker check`: about 0.1 s CPU and 10 MB.
+_ALEMBIC_VERSION = sa.Table(
+    "alembic_version",
+    sa.MetaData(),
+    sa.Column("version_num", sa.String(32), nullable=False),
+    sa.PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
+
 
 class DatabaseError(Exception):
     """The database cannot be reached or is at an unknown schema; the message says what to do."""
@@ -56,8 +67,13 @@ def _alembic_config(connection: sa.Connection) -> AlembicConfig:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (idempotent)."""
     try:
-        if revision == "head" and _stored_revision(engine) == HEAD_REVISION:
-            return
+        if revision == "head":
+            stored, empty = _stored_revision(engine)
+            if stored == HEAD_REVISION:
+                return
+            if empty:
+                _create_at_head(engine)
+                return
         from alembic import command
 
         with engine.begin() as conn:
@@ -66,11 +82,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         raise DatabaseError(f"cannot reach the database: {exc.orig}") from exc
 
 
-def _stored_revision(engine: Engine) -> str | None:
+def _stored_revision(engine: Engine) -> tuple[str | None, bool]:
+    """(the revision stored, whether the database holds no table at all)."""
     with engine.connect() as conn:
-        if not sa.inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(sa.text("select version_num from alembic_version")).scalar()
+        tables = sa.inspect(conn).get_table_names()
+        if "alembic_version" not in tables:
+            return None, not tables
+        return conn.execute(sa.select(_ALEMBIC_VERSION.c.version_num)).scalar(), False
+
+
+def _create_at_head(engine: Engine) -> None:
+    from tracker.models import SQLModel
+
+    with engine.begin() as conn:
+        SQLModel.metadata.create_all(conn)
+        _ALEMBIC_VERSION.create(conn)
+        conn.execute(_ALEMBIC_VERSION.insert().values(version_num=HEAD_REVISION))
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -101,15 +101,21 @@ def _title(roots: list[Element], page_title: str) -> str:
 
 
 def _document_links(roots: list[Element], base_url: str) -> tuple[str, ...]:
-    links: list[str] = []
+    # An anchor can only name an attachment if its href or the page's own URL matches: joining takes
+    # the path's end from the href (or, for "?x" and "", from the page URL) and cleaning only drops
+    # parameters and anchors. Most anchors are then skipped before the costly join and clean-up.
+    every_anchor = _DOCUMENT_LINK.search(base_url) is not None
+    links: dict[str, None] = {}
     for root in roots:
         for anchor in root.iterdescendants("a"):
             href = (anchor.get("href") or "").strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
+            if not every_anchor and _DOCUMENT_LINK.search(href) is None:
+                continue
             url = strip_tracking_query(absolute_url(href, base_url))
-            if _DOCUMENT_LINK.search(url) and url not in links:
-                links.append(url)
+            if _DOCUMENT_LINK.search(url):
+                links[url] = None
     return tuple(links)
 
 
