@@ -109,3 +109,39 @@ def test_db_upgrade(tmp_path: Path, http_server: FixtureServer, db_url: str) -> 
     config = str(write_config(tmp_path, http_server, db_url))
     out = tracker("db", "upgrade", "--config", config, cwd=tmp_path)
     assert out.returncode == 0 and "revision" in out.stdout
+
+
+def test_check_prints_plain_lines_into_a_pipe_and_a_table_on_a_terminal(
+    http_server: FixtureServer, tmp_path: Path, db_url: str
+) -> None:
+    """rich lays out the table only for a terminal (TTY_COMPATIBLE=1 says the output is one, as rich reads
+    it); into a pipe the rows are tab-separated lines and rich's console is never loaded."""
+    http_server.route("/news.rss", Resp(body=feed(*ITEMS_V1), content_type="application/rss+xml"))
+    config = str(write_config(tmp_path, http_server, db_url))
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['tracker', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('tracker', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('rich.console loaded:', 'rich.console' in sys.modules, file=sys.stderr)\n"
+    )
+
+    def check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        environment = {k: v for k, v in os.environ.items() if k not in ("TTY_COMPATIBLE", "FORCE_COLOR")}
+        environment = {k: v for k, v in environment.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+        return subprocess.run(
+            [sys.executable, "-c", probe, "check", "testreg/news", "--config", config],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=tmp_path,
+            env={**environment, **env},
+        )
+
+    piped = check({})
+    assert piped.stdout.splitlines()[0].split("\t")[:2] == ["testreg/news", "ok"], piped.stdout
+    assert "rich.console loaded: False" in piped.stderr
+
+    terminal = check({"TTY_COMPATIBLE": "1", "NO_COLOR": "1"})
+    assert "│ testreg/news │ ok " in terminal.stdout and terminal.stdout.startswith("┏"), terminal.stdout
+    assert "rich.console loaded: True" in terminal.stderr

@@ -1,13 +1,23 @@
 """What a quiet `tracker check` loads. Each run is a new process, so every import is paid again: parsers
 and the Slack client (lxml, feedparser, charset-normalizer, pypdf, slack-sdk: ~30 MB of a 78 MB peak)
-are loaded only when a body must be parsed or an alert sent. Measured in bench/RESULTS.md."""
+are loaded only when a body must be parsed or an alert sent, rich only for a terminal or console alerts.
+Measured in bench/RESULTS.md."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-HEAVY_ON_DEMAND = ("lxml", "feedparser", "charset_normalizer", "pypdf", "slack_sdk", "soupsieve", "cssselect")
+HEAVY_ON_DEMAND = (
+    "lxml",
+    "feedparser",
+    "charset_normalizer",
+    "pypdf",
+    "slack_sdk",
+    "soupsieve",
+    "cssselect",
+    "rich",
+)
 
 
 def _loaded_after(code: str) -> set[str]:
@@ -35,6 +45,8 @@ def test_parsing_and_delivery_load_them_when_used() -> None:
         "os.environ['SLACK_WEBHOOK_URL'] = 'http://127.0.0.1:9/hook'\n"
         "extract_document(DecodedBody(text='<main><p>a</p></main>', encoding='utf-8', kind='html'), b'', "
         "DocumentParser(kind='document', dialect='html', content='main'), 'http://127.0.0.1/')\n"
+        "make_notifier(Config())\n"
+        "del os.environ['SLACK_WEBHOOK_URL']\n"
         "make_notifier(Config())"
     )
-    assert {"lxml", "slack_sdk"} <= loaded
+    assert {"lxml", "slack_sdk", "rich"} <= loaded

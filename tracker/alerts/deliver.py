@@ -47,7 +47,6 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
-from tracker.alerts.console import ConsoleNotifier
 from tracker.alerts.notifier import (
     Notifier,
     Pacer,
@@ -102,14 +101,19 @@ class _Outcome(enum.Enum):
 
 def make_notifier(config: Config) -> Notifier:
     """Bot token if SLACK_BOT_TOKEN is set, else incoming webhook if SLACK_WEBHOOK_URL, else the console."""
-    from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier  # slack-sdk: 16 MB, when used
-
+    # Each loaded when used (slack-sdk 16 MB, rich's console 3 MB): a check with nothing to send needs neither
     token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
     if token:
+        from tracker.alerts.slack import SlackBotNotifier
+
         return SlackBotNotifier(token, config)
     webhook = os.environ.get("SLACK_WEBHOOK_URL", "").strip()
     if webhook:
+        from tracker.alerts.slack import SlackWebhookNotifier
+
         return SlackWebhookNotifier(webhook, config)
+    from tracker.alerts.console import ConsoleNotifier
+
     return ConsoleNotifier()
 
 
@@ -373,6 +377,7 @@ def _retry(
 
 def slack_test(config: Config) -> list[tuple[str, str]]:
     """Post one test message to each configured channel; (channel, what Slack said) for each."""
+    from tracker.alerts.console import ConsoleNotifier
     from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
 
     notifier = make_notifier(config)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 import typer
-from rich.table import Table
 from sqlmodel import Session, col, select
 
 from tracker.cli.common import (
@@ -24,7 +23,9 @@ from tracker.cli.common import (
     fail,
     load,
     open_database,
+    real_console,
     setup_logging,
+    stdout_is_terminal,
 )
 from tracker.config import parse_duration
 from tracker.models import Change, SourceState
@@ -62,7 +63,7 @@ def check(
     else:
         from rich.progress import Progress
 
-        with Progress(console=err_console, transient=True) as progress:
+        with Progress(console=real_console(err_console), transient=True) as progress:
             task = progress.add_task("checking", total=total)
             reports = run_checks(
                 config, engine, sources or (), dry_run=dry_run, progress=lambda _r: progress.advance(task)
@@ -72,11 +73,12 @@ def check(
         _print_reports(reports, dry_run)
     delivery = None
     if not dry_run and not no_alerts:
-        from tracker.alerts.console import ConsoleNotifier
         from tracker.alerts.deliver import DeliveryReport, deliver_pending, has_unsent, make_notifier
 
         delivery = DeliveryReport()
-        if has_unsent(engine):  # else the Slack client is not even loaded
+        if has_unsent(engine):  # else neither the Slack client nor rich's console is even loaded
+            from tracker.alerts.console import ConsoleNotifier
+
             notifier = make_notifier(config)
             if json_out and isinstance(notifier, ConsoleNotifier):
                 notifier = ConsoleNotifier(sys.stderr)  # keep stdout valid JSON
@@ -103,7 +105,7 @@ def _note(r) -> str:  # type: ignore[no-untyped-def]
 
 
 def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-arg]
-    if not console.is_terminal:
+    if not stdout_is_terminal():
         # Plain lines for logs and pipes: a 500-row rich table costs a third of a second to lay out.
         if dry_run:
             print("dry run: nothing stored")
@@ -116,6 +118,8 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
             for cid in r.change_ids:
                 print(f"CHANGED: {r.source}/{r.endpoint} change #{cid}  (tracker show {cid})")
         return
+    from rich.table import Table
+
     table = Table(title="dry run: nothing stored" if dry_run else None)
     for name in ("endpoint", "status", "items", "new", "changed", "removed", "time", "note"):
         table.add_column(
@@ -169,6 +173,8 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
     if json_out:
         console.print_json(json.dumps(rows))
         return
+    from rich.table import Table
+
     table = Table()
     for name in ("endpoint", "jurisdiction", "regulator", "status", "failures", "last success", "error"):
         table.add_column(name)
@@ -220,6 +226,8 @@ def history(
     if json_out:
         console.print_json(json.dumps([_change_dict(c, with_diff=False) for c in changes], default=str))
         return
+    from rich.table import Table
+
     table = Table()
     for name in ("id", "detected", "source", "kind", "relevance", "title"):
         table.add_column(name)
