@@ -9,12 +9,21 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from tracker.db import HEAD_REVISION, _alembic_config, current_revision, head_revision, make_engine, upgrade
+from tracker.db import (
+    HEAD_REVISION,
+    DatabaseError,
+    _alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    upgrade,
+)
 from tracker.models import SQLModel
 
 
@@ -99,3 +108,68 @@ def test_a_first_check_on_an_empty_database_does_not_import_alembic(tmp_path) ->
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_database_built_by_another_process_meanwhile_is_accepted(
+    empty_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two first starts at once: both see an empty database, one builds it; the other's create fails
+    and it goes on with the database the first one built, instead of stopping with an error."""
+    import tracker.db as db
+
+    engine = make_engine(empty_db_url)
+    upgrade(engine)  # the other process, done first
+    looks: list[tuple[str | None, bool]] = []
+    real_look = db._stored_revision
+
+    def look_then_race(eng: sa.Engine) -> tuple[str | None, bool]:
+        result = (None, True) if not looks else real_look(eng)  # our first look predates its commit
+        looks.append(result)
+        return result
+
+    monkeypatch.setattr(db, "_stored_revision", look_then_race)
+    upgrade(engine)
+    assert looks == [(None, True), (HEAD_REVISION, False)]
+    assert current_revision(engine) == HEAD_REVISION
+
+
+def test_a_failing_build_of_an_empty_database_is_not_hidden(
+    empty_db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tracker.db as db
+
+    engine = make_engine(empty_db_url)
+    with engine.begin() as conn:  # a table in the way that is not ours, created after our look
+        conn.execute(sa.text("create table change (x integer)"))
+    monkeypatch.setattr(db, "_stored_revision", lambda eng: (None, True))
+    with pytest.raises(DatabaseError, match="cannot create the schema in the empty database"):
+        upgrade(engine)
+    with engine.connect() as conn:  # nothing half-built left behind: the build was one transaction
+        assert sa.inspect(conn).get_table_names() == ["change"]
+
+
+def test_first_starts_at_once_all_end_at_head(empty_db_url: str, tmp_path) -> None:
+    """Four processes open the same new database at the same moment: each ends with the schema at head."""
+    go = tmp_path / "go"
+    code = (
+        "import sys, time, pathlib\n"
+        "from tracker.db import make_engine, upgrade\n"
+        "engine = make_engine(sys.argv[1])\n"
+        "while not pathlib.Path(sys.argv[2]).exists():\n    time.sleep(0.005)\n"
+        "upgrade(engine)\n"
+    )
+    starters = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, empty_db_url, str(go)], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
+    import time
+
+    time.sleep(1.5)  # all four have imported and are waiting
+    go.touch()
+    errors = [p.communicate(timeout=120)[1] for p in starters]
+    assert [p.returncode for p in starters] == [0, 0, 0, 0], errors
+    engine = make_engine(empty_db_url)
+    assert current_revision(engine) == HEAD_REVISION
+    assert _schema_diff(engine) == []

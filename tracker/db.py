@@ -72,7 +72,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             if stored == HEAD_REVISION:
                 return
             if empty:
-                _create_at_head(engine)
+                _build_at_head(engine)
                 return
         from alembic import command
 
@@ -91,12 +91,30 @@ def _stored_revision(engine: Engine) -> tuple[str | None, bool]:
         return conn.execute(sa.select(_ALEMBIC_VERSION.c.version_num)).scalar(), False
 
 
+def _build_at_head(engine: Engine) -> None:
+    try:
+        _create_at_head(engine)
+    except sa.exc.DBAPIError as exc:
+        # Another process built it between our look and our transaction (ours rolled back): use theirs.
+        if _stored_revision(engine)[0] != HEAD_REVISION:
+            raise DatabaseError(
+                f"cannot create the schema in the empty database ({exc.orig}); a table appeared while it "
+                "was being created: check what else writes to this database"
+            ) from exc
+
+
 def _create_at_head(engine: Engine) -> None:
     from tracker.models import SQLModel
 
     with engine.begin() as conn:
-        SQLModel.metadata.create_all(conn)
-        _ALEMBIC_VERSION.create(conn)
+        if conn.dialect.name == "sqlite":
+            # pysqlite opens no transaction for DDL: without this each CREATE would commit on its own, and
+            # a failed build would leave half a schema. IMMEDIATE also makes a second starter wait here.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # No checkfirst: a table that appeared since our look (another process, or one that is not ours)
+        # must stop this build rather than be silently taken as ours.
+        SQLModel.metadata.create_all(conn, checkfirst=False)
+        _ALEMBIC_VERSION.create(conn, checkfirst=False)
         conn.execute(_ALEMBIC_VERSION.insert().values(version_num=HEAD_REVISION))
 
 
