@@ -59,7 +59,10 @@ def stdout_is_terminal() -> bool:
     """rich's answer (Console.is_terminal) without loading rich unless the environment overrides isatty."""
     if "TTY_COMPATIBLE" in os.environ or "FORCE_COLOR" in os.environ:
         return console.is_terminal
-    return sys.stdout.isatty()
+    try:
+        return sys.stdout is not None and sys.stdout.isatty()
+    except ValueError:  # closed
+        return False
 
 
 ConfigOption = Annotated[
