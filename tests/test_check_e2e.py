@@ -3,6 +3,7 @@ WAF answers that never become changes, GB18030 without a charset header, 304s, d
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
@@ -147,6 +148,16 @@ def test_baseline_then_new_item_and_changed_document(
     assert "-" in doc.diff and "Deployers shall inform natural persons." in doc.diff
     alerts = rows(db_url, Alert)
     assert sorted(a.change_id for a in alerts) == sorted(c.id for c in changes.values())
+    newest = {}  # each change points at the snapshot its check stored: the endpoint's newest
+    for snap in sorted(rows(db_url, Snapshot), key=lambda s: s.id):
+        newest[snap.endpoint_key] = snap
+    assert {c.kind: c.snapshot_id for c in changes.values()} == {
+        "new_item": newest["testreg/news"].id,
+        "document_changed": newest["testreg/rules"].id,
+    }
+    assert newest["testreg/rules"].produced_change and b"market surveillance" in gzip.decompress(
+        newest["testreg/rules"].raw_gz
+    )
 
     # Running it again on unchanged input creates nothing.
     check(config, db_url)

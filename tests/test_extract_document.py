@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.paths import SAMPLES
@@ -232,6 +232,8 @@ _BASES = st.sampled_from(
 
 
 @settings(max_examples=300, deadline=None)
+@example(hrefs=["?x.pdf&"], base="https://www.cac.gov.cn/2026-09/18/c_1.htm")  # found by hypothesis
+@example(hrefs=["a?b=x.pdf&a=1", "a?x.PDF&utm_source=download"], base="https://ex.org/a/b/")
 @given(hrefs=st.lists(st.lists(_HREF_PARTS, max_size=5).map("".join), max_size=8), base=_BASES)
 def test_attachment_links_skip_only_anchors_that_cannot_match(hrefs: list[str], base: str) -> None:
     """The early skip of most anchors finds exactly what joining and cleaning every anchor finds."""

@@ -288,8 +288,10 @@ class Checker:
                 )
             outcome.rederived = rederived
             produced = bool(outcome.new_changes)
-            snap = record_snapshot(session, ctx, result, encoding, extraction, chash, body_sha, produced, now)
-            self._persist_changes(session, ctx, outcome, snap.id, report)
+            snapshot_id = record_snapshot(
+                session, ctx, result, encoding, extraction, chash, body_sha, produced, now
+            )
+            self._persist_changes(session, ctx, outcome, snapshot_id, report)
             state.last_content_hash = chash
         state.baseline_done = True
         state.last_raw_sha256 = body_sha

@@ -23,9 +23,11 @@ _CELL_TAGS = frozenset({"td", "th"})
 _PARAGRAPH_BLOCKS = BLOCK_TAGS - _CELL_TAGS
 # Attachments worth listing: office/PDF files, and extension-less download endpoints (CAC's
 # /cms/pub/interact/downloadfile.jsp?filepath=…&fText=…).
-_DOCUMENT_LINK = re.compile(
-    r"\.(pdf|docx?|xlsx?|odt|ods|rtf|pptx?|zip|csv|txt|wps|ofd)($|[?#])|download", re.IGNORECASE
-)
+_EXTENSIONS = r"pdf|docx?|xlsx?|odt|ods|rtf|pptx?|zip|csv|txt|wps|ofd"
+_DOCUMENT_LINK = re.compile(rf"\.({_EXTENSIONS})($|[?#])|download", re.IGNORECASE)
+# What an href must contain to become such a link once joined and cleaned: the clean-up drops and sorts
+# query parameters, which can bring "x.pdf" from before an "&" to the end.
+_MAY_BECOME_DOCUMENT_LINK = re.compile(rf"\.({_EXTENSIONS})($|[?#&])|download", re.IGNORECASE)
 
 
 def paragraph_blocks(lines: list[str]) -> tuple[Block, ...]:
@@ -101,17 +103,17 @@ def _title(roots: list[Element], page_title: str) -> str:
 
 
 def _document_links(roots: list[Element], base_url: str) -> tuple[str, ...]:
-    # An anchor can only name an attachment if its href or the page's own URL matches: joining takes
-    # the path's end from the href (or, for "?x" and "", from the page URL) and cleaning only drops
-    # parameters and anchors. Most anchors are then skipped before the costly join and clean-up.
-    every_anchor = _DOCUMENT_LINK.search(base_url) is not None
+    # An anchor can only name an attachment if its href or the page's own URL could: joining takes the
+    # path's end from the href (or, for "?x" and "", from the page URL) and cleaning only drops and
+    # sorts parameters and drops anchors. Most anchors are then skipped before the costly join and clean-up.
+    every_anchor = _MAY_BECOME_DOCUMENT_LINK.search(base_url) is not None
     links: dict[str, None] = {}
     for root in roots:
         for anchor in root.iterdescendants("a"):
             href = (anchor.get("href") or "").strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
-            if not every_anchor and _DOCUMENT_LINK.search(href) is None:
+            if not every_anchor and _MAY_BECOME_DOCUMENT_LINK.search(href) is None:
                 continue
             url = strip_tracking_query(absolute_url(href, base_url))
             if _DOCUMENT_LINK.search(url):
