@@ -12,7 +12,8 @@ import sqlalchemy as sa
 from tests.alerts_support import add_change, alert, alert_ids_in, alerts, slack_config
 from tests.fake_slack import FakeSlack
 from tracker.alerts.console import ConsoleNotifier
-from tracker.alerts.deliver import deliver_pending, make_notifier, slack_test
+from tracker.alerts.deliver import deliver_pending
+from tracker.alerts.notifiers import make_notifier, slack_test
 from tracker.alerts.outbox import list_alerts, retry_alerts
 from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
 from tracker.config import RouteRule

@@ -39,7 +39,7 @@ def test_parsing_and_delivery_load_them_when_used() -> None:
         "from tracker.extract import extract_document\n"
         "from tracker.specs import DocumentParser\n"
         "from tracker.types import DecodedBody\n"
-        "from tracker.alerts.deliver import make_notifier\n"
+        "from tracker.alerts.notifiers import make_notifier\n"
         "from tracker.config import Config\n"
         "import os\n"
         "os.environ['SLACK_WEBHOOK_URL'] = 'http://127.0.0.1:9/hook'\n"

@@ -38,7 +38,6 @@ import enum
 import json
 import logging
 import math
-import os
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -52,10 +51,10 @@ from tracker.alerts.notifier import (
     Pacer,
     PermanentSendError,
     Posted,
-    SendError,
     TransientSendError,
     scrub,
 )
+from tracker.alerts.notifiers import make_notifier
 from tracker.alerts.outbox import (  # list_alerts, retry_alerts: re-exported for the CLI
     FAILED,
     SENT,
@@ -73,13 +72,12 @@ from tracker.alerts.outbox import (  # list_alerts, retry_alerts: re-exported fo
     retry_alerts,
     thread_ts_for,
 )
-from tracker.alerts.render import render_test_message
-from tracker.alerts.routing import configured_channels, ops_channel
+from tracker.alerts.routing import ops_channel
 from tracker.config import Config
 from tracker.db import transaction
 from tracker.models import Alert, Change, utcnow
 
-__all__ = ["DeliveryReport", "deliver_pending", "list_alerts", "make_notifier", "retry_alerts", "slack_test"]
+__all__ = ["DeliveryReport", "deliver_pending", "list_alerts", "retry_alerts"]
 log = logging.getLogger("tracker.alerts")
 
 
@@ -97,24 +95,6 @@ class _Outcome(enum.Enum):
     RETRY = "retry"
     SKIPPED = "skipped"
     LOST = "lost"  # another deliverer claimed it first
-
-
-def make_notifier(config: Config) -> Notifier:
-    """Bot token if SLACK_BOT_TOKEN is set, else incoming webhook if SLACK_WEBHOOK_URL, else the console."""
-    # Each loaded when used (slack-sdk 16 MB, rich's console 3 MB): a check with nothing to send needs neither
-    token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
-    if token:
-        from tracker.alerts.slack import SlackBotNotifier
-
-        return SlackBotNotifier(token, config)
-    webhook = os.environ.get("SLACK_WEBHOOK_URL", "").strip()
-    if webhook:
-        from tracker.alerts.slack import SlackWebhookNotifier
-
-        return SlackWebhookNotifier(webhook, config)
-    from tracker.alerts.console import ConsoleNotifier
-
-    return ConsoleNotifier()
 
 
 def has_unsent(engine: Engine) -> bool:
@@ -373,30 +353,3 @@ def _retry(
         next_at.isoformat(timespec="seconds"),
     )
     return _Outcome.RETRY
-
-
-def slack_test(config: Config) -> list[tuple[str, str]]:
-    """Post one test message to each configured channel; (channel, what Slack said) for each."""
-    from tracker.alerts.console import ConsoleNotifier
-    from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
-
-    notifier = make_notifier(config)
-    results: list[tuple[str, str]] = []
-    if isinstance(notifier, SlackBotNotifier):
-        results.append(("auth.test", notifier.auth_test()))
-        channels = configured_channels(config)
-    elif isinstance(notifier, SlackWebhookNotifier):
-        channels = ["(webhook channel)"]
-    else:
-        channels = ["(console)"]
-    for channel in channels:
-        try:
-            posted = notifier.post(channel, render_test_message(channel), alert_id=None, alert_key=None)
-        except SendError as exc:
-            results.append((channel, f"error: {exc.reason}"))
-            continue
-        if isinstance(notifier, ConsoleNotifier):
-            results.append((channel, "printed (no SLACK_BOT_TOKEN or SLACK_WEBHOOK_URL set)"))
-        else:
-            results.append((channel, "ok" + (f" (ts {posted.ts})" if posted.ts else "")))
-    return results

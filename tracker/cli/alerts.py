@@ -87,7 +87,7 @@ def retry(
 @slack_app.command("test")
 def slack_test_command(config_path: ConfigOption = None) -> None:
     """Post one test message to each configured channel and show what Slack said."""
-    from tracker.alerts.deliver import slack_test
+    from tracker.alerts.notifiers import slack_test
 
     results = slack_test(load(config_path))
     for channel, answer in results:

@@ -73,7 +73,8 @@ def check(
         _print_reports(reports, dry_run)
     delivery = None
     if not dry_run and not no_alerts:
-        from tracker.alerts.deliver import DeliveryReport, deliver_pending, has_unsent, make_notifier
+        from tracker.alerts.deliver import DeliveryReport, deliver_pending, has_unsent
+        from tracker.alerts.notifiers import make_notifier
 
         delivery = DeliveryReport()
         if has_unsent(engine):  # else neither the Slack client nor rich's console is even loaded

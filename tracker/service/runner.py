@@ -63,7 +63,7 @@ class Service:
 
     # -- the loop --------------------------------------------------------------------------------
     def run(self) -> int:
-        from tracker.alerts.deliver import make_notifier
+        from tracker.alerts.notifiers import make_notifier
 
         leadership = leadership_for(self.url)
         health = HealthServer(self.listen, self.state, self.metrics, self.engine).start()
@@ -145,7 +145,7 @@ class Service:
 
 def run_once(config: Config, engine: Engine) -> int:
     """`tracker run --once`: one pass of every job under the lock; 1 when another run holds it."""
-    from tracker.alerts.deliver import make_notifier
+    from tracker.alerts.notifiers import make_notifier
     from tracker.db import upgrade
 
     leadership = leadership_for(config.database_url())
