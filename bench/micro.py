@@ -233,6 +233,7 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
             engine = open_database(config)
             notifier = SlackWebhookNotifier(f"{base}/_slack/webhook", config)
             marks: dict[int, float] = {}
+            every_cycle: list[float] = []  # RSS after each cycle: one sample is at the allocator's mercy
             changes = alerts = 0
             started = time.perf_counter()
             rnd = 0
@@ -244,6 +245,7 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
                 return_freed_memory()  # as tracker run does after each check job
                 changes += sum(len(r.change_ids) for r in reports)
                 alerts += deliver_pending(engine, config, notifier).sent
+                every_cycle.append(_rss_mb())
                 if cycle in (1, 10, 100, 200, 500, 1000) or cycle == cycles:
                     gc.collect()
                     marks[cycle] = round(_rss_mb(), 1)
@@ -254,12 +256,21 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
             server.terminate()
             server.wait()
     at100, last = marks.get(100), marks[cycles]
+    # The trend: the median of the 100 cycles after warm-up against the median of the last 100.
+    early, late = statistics.median(every_cycle[99:199]), statistics.median(every_cycle[-100:])
     return {
         "cycles": cycles,
         "n": n,
         "mutation_every": every,
         "rss_mb": marks,
         "growth_100_to_last_pct": round(100 * (last - at100) / at100, 1) if at100 else None,
+        "median_rss_mb_cycles_100_199": round(early, 1),
+        "median_rss_mb_last_100": round(late, 1),
+        "growth_of_median_pct": round(100 * (late - early) / early, 1),
+        "max_rss_mb_after_100": round(max(every_cycle[99:]), 1),
+        "median_rss_mb_per_100_cycles": [
+            round(statistics.median(every_cycle[i : i + 100]), 1) for i in range(0, len(every_cycle), 100)
+        ],
         "changes_recorded": changes,
         "alerts_sent": alerts,
         "slack_posts_received": posted,
