@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -66,6 +67,21 @@ def _alembic_config(connection: sa.Connection) -> AlembicConfig:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (idempotent)."""
+    for attempt in range(_LOCKED_RETRIES):
+        try:
+            return _upgrade(engine, revision)
+        except DatabaseError as exc:
+            # SQLite answers "database is locked" at once, without waiting, to break a deadlock between
+            # processes opening one new file together (journal mode switch, read upgraded to write).
+            if "database is locked" not in str(exc) or attempt == _LOCKED_RETRIES - 1:
+                raise
+            time.sleep(0.1 * (attempt + 1))
+
+
+_LOCKED_RETRIES = 5
+
+
+def _upgrade(engine: Engine, revision: str) -> None:
     try:
         if revision == "head":
             stored, empty = _stored_revision(engine)
