@@ -65,6 +65,10 @@ def _alembic_config(connection: sa.Connection) -> AlembicConfig:
     return cfg
 
 
+# How often a start that SQLite answers "database is locked" at once tries again (see upgrade).
+_LOCKED_RETRIES = 5
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` (idempotent)."""
     for attempt in range(_LOCKED_RETRIES):
@@ -76,9 +80,6 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             if "database is locked" not in str(exc) or attempt == _LOCKED_RETRIES - 1:
                 raise
             time.sleep(0.1 * (attempt + 1))
-
-
-_LOCKED_RETRIES = 5
 
 
 def _upgrade(engine: Engine, revision: str) -> None:
