@@ -19,7 +19,7 @@ import trustme
 
 from tests.test_fetch import UA, fetch_settings
 from tracker import netstream
-from tracker.fetch import Fetcher
+from tracker.fetch import Fetcher, tls_context
 from tracker.netstream import LivenessBackend
 from tracker.types import FetchRequest, FetchResult
 
@@ -120,6 +120,21 @@ def test_live_idle_connection_is_reused(keeping: KeepAliveServer) -> None:
     assert keeping.accepted == 1
 
 
+def test_fetchers_share_one_tls_context() -> None:
+    """Loading the CA bundle costs ~20 ms: a service cycle's new Fetcher takes the process's context."""
+
+    async def contexts() -> list[ssl.SSLContext]:
+        out = []
+        for _ in range(2):
+            async with Fetcher(fetch_settings(), UA) as fetcher:
+                out.append(fetcher._client._transport._pool._ssl_context)  # type: ignore[attr-defined]
+        return out
+
+    first, second = asyncio.run(contexts())
+    assert first is second
+    assert first.verify_mode == ssl.CERT_REQUIRED and first.check_hostname
+
+
 def test_fetcher_pool_uses_the_probe_once() -> None:
     client = httpx.AsyncClient()
     assert not isinstance(client._transport._pool._network_backend, LivenessBackend)  # type: ignore[attr-defined]
@@ -160,7 +175,11 @@ def test_https_through_the_wrapped_streams(monkeypatch: pytest.MonkeyPatch, tmp_
     ca.issue_cert("127.0.0.1").configure_cert(server_context)
     ca_file = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    default_context = tls_context()  # cached before the variable is set: it must not be reused below
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # httpx trusts it as it would a system CA bundle
+    assert tls_context() is not default_context
     server = KeepAliveServer(hang_up_after=None, tls=server_context)
     try:
 
