@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class FakeSlack:
     token: str = "xoxb-fake-0000-token"
     channels: list[str] = field(default_factory=lambda: ["ai-regulation"])
     not_member: list[str] = field(default_factory=list)  # channels the bot was not invited to
+    tls: ssl.SSLContext | None = None  # serve HTTPS with this server context (as Slack does)
 
     def __post_init__(self) -> None:
         self._lock = threading.RLock()
@@ -64,6 +66,8 @@ class FakeSlack:
         self.webhook_path = "/webhook/T0FAKE/B0FAKE/webhooksecret0123456789"
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
+        if self.tls is not None:
+            self._server.socket = self.tls.wrap_socket(self._server.socket, server_side=True)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
@@ -78,11 +82,15 @@ class FakeSlack:
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api/"
+        return f"{self._scheme}://127.0.0.1:{self.port}/api/"
 
     @property
     def webhook_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}{self.webhook_path}"
+        return f"{self._scheme}://127.0.0.1:{self.port}{self.webhook_path}"
+
+    @property
+    def _scheme(self) -> str:
+        return "http" if self.tls is None else "https"
 
     def add_channel(self, name: str) -> str:
         name = name.lstrip("#")

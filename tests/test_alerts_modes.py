@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import trustme
 
 from tests.alerts_support import add_change, alert, alert_ids_in, alerts, slack_config
 from tests.fake_slack import FakeSlack
@@ -30,6 +33,48 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def tls_fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[FakeSlack, Path]]:
+    """The fake over HTTPS, its certificate from a CA no trust store holds; the CA's file beside it."""
+    for name in ("SLACK_BOT_TOKEN", "SLACK_WEBHOOK_URL", "SLACK_API_URL", "SSL_CERT_FILE", "SSL_CERT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    server = FakeSlack(channels=["ai-regulation"], tls=server_context).start()
+    try:
+        yield server, ca_file
+    finally:
+        server.stop()
+
+
+def test_slack_over_tls_verifies_the_server_with_one_shared_context(
+    db_url: str, tls_fake: tuple[FakeSlack, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slack is reached over HTTPS: its certificate is checked against the trust store (here the one
+    SSL_CERT_FILE names), and every client shares one context instead of loading a CA bundle per call."""
+    fake, ca_file = tls_fake
+    engine, config = make_engine(db_url), slack_config(fake)
+    _, (first_id,) = add_change(engine, config)
+    add_change(engine, config, title="Second alert", document_key="other")
+
+    untrusted = deliver_pending(engine, config, SlackBotNotifier(fake.token, config))
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))
+    bot = SlackBotNotifier(fake.token, config)
+    trusted = deliver_pending(engine, config, bot, now=utcnow() + timedelta(hours=1))
+    hook = SlackWebhookNotifier(fake.webhook_url, config)
+    hook.post("ai-regulation", {"text": "over the webhook too"}, alert_id=None, alert_key=None)
+
+    assert (untrusted.sent, untrusted.retried_later) == (0, 1)  # an unknown certificate: kept for later
+    assert "CERTIFICATE_VERIFY_FAILED" in (alert(engine, first_id).last_error or "")
+    assert trusted.sent == 2 and len(fake.posted("ai-regulation")) == 2
+    assert [m["text"] for m in fake.webhook_messages] == ["over the webhook too"]
+    assert isinstance(bot.client.ssl, ssl.SSLContext)  # else urllib builds one for every connection
+    assert bot.client.ssl is hook.client.ssl is SlackBotNotifier(fake.token, config).client.ssl
 
 
 def test_make_notifier_follows_the_environment(fake: FakeSlack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,8 +19,9 @@ import trustme
 
 from tests.test_fetch import UA, fetch_settings
 from tracker import netstream
-from tracker.fetch import Fetcher, tls_context
+from tracker.fetch import Fetcher
 from tracker.netstream import LivenessBackend
+from tracker.tls import fetch_context
 from tracker.types import FetchRequest, FetchResult
 
 BODY = b"<html><body><p>hello</p></body></html>"
@@ -120,7 +121,7 @@ def test_live_idle_connection_is_reused(keeping: KeepAliveServer) -> None:
     assert keeping.accepted == 1
 
 
-def test_fetchers_share_one_tls_context() -> None:
+def test_fetchers_share_one_fetch_context() -> None:
     """Loading the CA bundle costs ~20 ms: a service cycle's new Fetcher takes the process's context."""
 
     async def contexts() -> list[ssl.SSLContext]:
@@ -177,9 +178,9 @@ def test_https_through_the_wrapped_streams(monkeypatch: pytest.MonkeyPatch, tmp_
     ca.cert_pem.write_to_path(str(ca_file))
     monkeypatch.delenv("SSL_CERT_FILE", raising=False)
     monkeypatch.delenv("SSL_CERT_DIR", raising=False)
-    default_context = tls_context()  # cached before the variable is set: it must not be reused below
+    default_context = fetch_context()  # cached before the variable is set: it must not be reused below
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_file))  # httpx trusts it as it would a system CA bundle
-    assert tls_context() is not default_context
+    assert fetch_context() is not default_context
     server = KeepAliveServer(hang_up_after=None, tls=server_context)
     try:
 

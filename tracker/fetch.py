@@ -9,9 +9,7 @@ error_class says what went wrong, and classify_response turns that into a Verdic
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-import os
 import random
 import ssl
 import time
@@ -27,6 +25,7 @@ from tracker import netstream
 from tracker.config import FetchSection
 from tracker.netguard import NetGuard, PrivateAddressError, ResolveError
 from tracker.politeness import HostLimiter, RobotsAnswer, RobotsCache
+from tracker.tls import fetch_context
 from tracker.types import ErrorClass, FetchRequest, FetchResult
 
 log = logging.getLogger(__name__)
@@ -99,20 +98,6 @@ def _has_cause(exc: BaseException, kind: type[BaseException]) -> bool:
     return False
 
 
-def tls_context() -> ssl.SSLContext:
-    """httpx's default TLS context (certifi's CA bundle, or SSL_CERT_FILE / SSL_CERT_DIR when set), built
-    once per process and shared by every Fetcher: loading a CA bundle costs ~20 ms of CPU, which a new
-    client paid on every check cycle of the service (3-4 % of an all-304 cycle of 500 pages). A bundle
-    edited on disk is read again after a restart, or at once when those variables change."""
-    return _tls_context(os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
-
-
-@functools.cache
-def _tls_context(cert_file: str | None, cert_dir: str | None) -> ssl.SSLContext:
-    # The arguments only key the cache: httpx reads the same variables itself.
-    return httpx.create_ssl_context()
-
-
 def _status_error(code: int, reason: str) -> tuple[ErrorClass | None, str | None]:
     if 200 <= code < 300 or code in (300, 304):
         return None, None
@@ -138,7 +123,7 @@ class Fetcher:
         self.robots = RobotsCache(self._fetch_robots, user_agent)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": user_agent},
-            verify=tls_context(),
+            verify=fetch_context(),
             timeout=httpx.Timeout(
                 connect=settings.connect_timeout,
                 read=settings.read_timeout,

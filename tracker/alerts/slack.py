@@ -37,6 +37,7 @@ from tracker.alerts.notifier import (
     scrubbed_logger,
 )
 from tracker.config import Config
+from tracker.tls import slack_context
 
 log = logging.getLogger("tracker.alerts")
 
@@ -150,6 +151,7 @@ class SlackBotNotifier:
             timeout=TIMEOUT_S,
             retry_handlers=retry_handlers(),
             logger=scrubbed_logger("tracker.alerts.slack_sdk"),
+            ssl=slack_context(),
         )
         self._channel_ids: dict[str, str] = {}
 
@@ -327,6 +329,7 @@ class SlackWebhookNotifier:
             timeout=TIMEOUT_S,
             retry_handlers=retry_handlers(),
             logger=scrubbed_logger("tracker.alerts.slack_sdk"),
+            ssl=slack_context(),
         )
 
     def lane(self, channel: str) -> str:
