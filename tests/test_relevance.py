@@ -230,6 +230,20 @@ def test_negative_terms_from_settings_take_effect(section: RelevanceSection) -> 
     assert RelevanceClassifier(section).classify("AI Act enters into force").label is RelevanceLabel.AI_RULE
 
 
+def test_classifiers_share_compiled_terms_only_with_the_same_settings() -> None:
+    """Each check cycle makes a new classifier: the compiled terms (~18 ms a language) are shared by equal
+    settings, and never carry one configuration's terms into another's."""
+    title = "Commission proposes Digital Omnibus to simplify EU rules"
+    tuned_section = RelevanceSection(extra_terms={"ai_rule": ["Digital Omnibus"]})
+    first, second = RelevanceClassifier(tuned_section), RelevanceClassifier(tuned_section)
+    assert first.classify(title).label is RelevanceLabel.AI_RULE
+    assert second._matcher("en") is first._matcher("en")
+    assert second.classify(title).label is RelevanceLabel.AI_RULE
+    plain = RelevanceClassifier()
+    assert plain._matcher("en") is not first._matcher("en")
+    assert plain.classify(title).label is RelevanceLabel.NOT_AI
+
+
 def test_unknown_label_in_extra_terms_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown label 'ai'"):
         RelevanceClassifier(RelevanceSection(extra_terms={"ai": ["x"]}))

@@ -106,7 +106,7 @@ class RelevanceClassifier:
     def _matcher(self, language: str | None) -> TermMatcher:
         matcher = self._matchers.get(language)
         if matcher is None:
-            matcher = TermMatcher([t for t in self._terms if _applies(t.langs, language)])
+            matcher = _shared_matcher(self._terms, language)
             self._matchers[language] = matcher
         return matcher
 
@@ -211,6 +211,13 @@ def _user_terms(settings: RelevanceSection) -> tuple[Term, ...]:
 def _user_term(phrase: str, weights: dict[str, float]) -> Term:
     phrase = unicodedata.normalize("NFKC", phrase).strip()
     return Term(phrase, literal_pattern(phrase), **weights)
+
+
+@lru_cache(maxsize=64)
+def _shared_matcher(terms: tuple[Term, ...], language: str | None) -> TermMatcher:
+    """One matcher per term set and language in the process (it is read-only once built): compiling the
+    ~270 patterns costs ~18 ms, which every check cycle's new classifier paid again per language."""
+    return TermMatcher([t for t in terms if _applies(t.langs, language)])
 
 
 @lru_cache(maxsize=16)
