@@ -145,13 +145,14 @@ class SlackBotNotifier:
     def __init__(self, token: str, config: Config, client: WebClient | None = None) -> None:
         register_secret(token)
         self.min_interval = config.slack.per_channel_interval
+        base_url = api_base_url(config)
         self.client = client or WebClient(
             token=token,
-            base_url=api_base_url(config),
+            base_url=base_url,
             timeout=TIMEOUT_S,
             retry_handlers=retry_handlers(),
             logger=scrubbed_logger("tracker.alerts.slack_sdk"),
-            ssl=slack_context(),
+            ssl=slack_context(base_url),
         )
         self._channel_ids: dict[str, str] = {}
 
@@ -329,7 +330,7 @@ class SlackWebhookNotifier:
             timeout=TIMEOUT_S,
             retry_handlers=retry_handlers(),
             logger=scrubbed_logger("tracker.alerts.slack_sdk"),
-            ssl=slack_context(),
+            ssl=slack_context(url),
         )
 
     def lane(self, channel: str) -> str:
