@@ -221,6 +221,7 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
     from tracker.memory import return_freed_memory
+    from tracker.politeness import RobotsStore
 
     with tempfile.TemporaryDirectory() as tmp:
         server, base = _start_corpus(tmp, n, "--conditional", "0", "--doc-kb", "200")
@@ -232,6 +233,7 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
             )
             engine = open_database(config)
             notifier = SlackWebhookNotifier(f"{base}/_slack/webhook", config)
+            robots = RobotsStore()  # the service keeps robots.txt across its cycles
             marks: dict[int, float] = {}
             every_cycle: list[float] = []  # RSS after each cycle: one sample is at the allocator's mercy
             changes = alerts = 0
@@ -241,7 +243,7 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
                 if cycle % every == 0:
                     rnd += 1
                     _get(f"{base}/_control/round?set={rnd}")
-                reports = run_checks(config, engine)
+                reports = run_checks(config, engine, robots=robots)
                 return_freed_memory()  # as tracker run does after each check job
                 changes += sum(len(r.change_ids) for r in reports)
                 alerts += deliver_pending(engine, config, notifier).sent

@@ -101,6 +101,7 @@ def bench_warm(
     from tracker.check import run_checks
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
+    from tracker.politeness import RobotsStore
 
     peer = _peer_harness() if urlwatch else None
     rows: list[dict[str, Any]] = []
@@ -119,6 +120,7 @@ def bench_warm(
                         config = _config(state, sources)
                         engine = open_database(config)
                         notifier = SlackWebhookNotifier(f"{base}/_slack/webhook", config)
+                        robots = RobotsStore()  # the service keeps robots.txt across its cycles
                         _get(f"{base}/_control/round?set=0")
                         _get(f"{base}/_control/slack?reset=1")
                         for cycle in CYCLES:
@@ -128,7 +130,7 @@ def bench_warm(
                                 expected = json.loads(_get(f"{base}/_control/round?set=1"))["changed"]
                             gc.collect()
                             c0, w0 = time.process_time(), time.perf_counter()
-                            run_checks(config, engine)
+                            run_checks(config, engine, robots=robots)
                             deliver_pending(engine, config, notifier)
                             cpu, wall = time.process_time() - c0, time.perf_counter() - w0
                             posts = json.loads(_get(f"{base}/_control/slack?reset=1"))

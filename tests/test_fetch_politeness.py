@@ -15,7 +15,7 @@ from tracker.classify_response import classify_response
 from tracker.config import FetchSection
 from tracker.fetch import Fetcher
 from tracker.netguard import NetGuard, PrivateAddressError, refusal_reason
-from tracker.politeness import HostLimiter, robots_agent_token
+from tracker.politeness import HostLimiter, RobotsStore, robots_agent_token
 from tracker.types import ErrorClass, FetchRequest, FetchResult, ResponseStatus
 
 UA = "ai-reg-tracker/0.1 (+https://github.com/ai-reg-tracker/ai-reg-tracker)"
@@ -36,10 +36,14 @@ def fetch_settings(**overrides: Any) -> FetchSection:
 
 
 def run_fetches(
-    settings: FetchSection, *urls: str, concurrent: bool = False, guard: NetGuard | None = None
+    settings: FetchSection,
+    *urls: str,
+    concurrent: bool = False,
+    guard: NetGuard | None = None,
+    robots: RobotsStore | None = None,
 ) -> list[FetchResult]:
     async def go() -> list[FetchResult]:
-        async with Fetcher(settings, UA, guard=guard) as fetcher:
+        async with Fetcher(settings, UA, guard=guard, robots=robots) as fetcher:
             if concurrent:
                 return list(await asyncio.gather(*(fetcher.fetch(FetchRequest(u)) for u in urls)))
             return [await fetcher.fetch(FetchRequest(u)) for u in urls]
@@ -71,6 +75,25 @@ def test_robots_fetched_once_for_several_requests(http_server: FixtureServer) ->
     assert [r.body for r in results] == [b"news", b"laws", b"news"]
     assert http_server.hits("/robots.txt") == 1
     assert http_server.requests[0].path == "/robots.txt"  # asked before the first page
+
+
+def test_robots_answers_carry_over_to_later_cycles_through_a_store(http_server: FixtureServer) -> None:
+    """Every check cycle has a Fetcher of its own; with the service's RobotsStore a host is asked once per
+    TTL, and a rule learnt in one cycle refuses a URL in the next without asking again."""
+    http_server.route("/robots.txt", robots("User-agent: *\nDisallow: /private/\n"))
+    page = http_server.route("/page", Resp(200, "ok"))
+    private = http_server.route("/private/doc", Resp(200, "secret"))
+    store = RobotsStore()
+
+    first = run_fetches(fetch_settings(), page, robots=store)
+    second = run_fetches(fetch_settings(), page, private, robots=store)
+    asked_with_store = http_server.hits("/robots.txt")
+    run_fetches(fetch_settings(), page)  # a Fetcher without the store asks again
+
+    assert [r.status_code for r in (*first, second[0])] == [200, 200]
+    assert (second[1].status_code, second[1].error_class) == (None, ErrorClass.ROBOTS)
+    assert asked_with_store == 1 and http_server.hits("/robots.txt") == 2
+    assert http_server.hits("/private/doc") == 0
 
 
 def test_robots_group_for_our_product_token_applies(http_server: FixtureServer) -> None:

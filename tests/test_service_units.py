@@ -15,7 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session, select
 
+from sources import builtin_sources
 from tests.alerts_support import make_change
+from tests.fixture_server import FixtureServer, Resp
+from tracker.alerts.console import ConsoleNotifier
 from tracker.config import Config
 from tracker.db import make_engine, transaction
 from tracker.models import Snapshot, SourceState
@@ -23,7 +26,7 @@ from tracker.service.health import HealthServer, ListenError, ServiceState, pars
 from tracker.service.leader import FileLeadership, leadership_for
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
-from tracker.service.scheduler import HostTurns, first_run, source_trigger
+from tracker.service.scheduler import HostTurns, ServiceScheduler, first_run, source_trigger
 from tracker.specs import SourceSpec
 
 
@@ -211,3 +214,44 @@ def test_sources_on_one_host_take_turns() -> None:
     assert entered["same"].wait(10)
     for t in threads:
         t.join(10)
+
+
+def test_the_service_asks_a_host_for_robots_txt_once_across_its_jobs(
+    db_url: str, http_server: FixtureServer
+) -> None:
+    """Each source is checked in a job of its own, each with a new Fetcher: the service's RobotsStore keeps
+    robots.txt from one job to the next (once a day per host), where each job used to ask again."""
+    http_server.route(
+        "/robots.txt", Resp(200, "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    )
+    page = {"kind": "document", "dialect": "html"}
+    config = Config.model_validate(
+        {
+            "fetch": {"allow_private_addresses": True, "per_host_delay": 0, "retries": 0},
+            "check": {"jitter": 0},
+            "sources": {s.id: {"enabled": False} for s in builtin_sources()},
+            "custom_sources": [
+                {
+                    "id": name,
+                    "jurisdiction": "WATCH",
+                    "regulator": "Test",
+                    "endpoints": [
+                        {
+                            "id": "page",
+                            "url": http_server.route(f"/{name}", Resp(200, f"<p>{name}</p>")),
+                            "parser": page,
+                        }
+                    ],
+                }
+                for name in ("first", "second")
+            ],
+        }
+    )
+    scheduler = ServiceScheduler(config, make_engine(db_url), ServiceMetrics(), ConsoleNotifier())
+    for _ in range(2):  # two rounds of both sources' jobs
+        for source in scheduler.sources:
+            scheduler._check_source(source)
+
+    assert [s.id for s in scheduler.sources] == ["first", "second"]
+    assert (http_server.hits("/first"), http_server.hits("/second")) == (2, 2)
+    assert http_server.hits("/robots.txt") == 1

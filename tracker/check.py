@@ -31,6 +31,7 @@ from tracker.fetch import Fetcher
 from tracker.health import QuietSuccess, mark_failure, mark_success, read_known_states, record_quiet_successes
 from tracker.judge import Judge
 from tracker.normalise import content_hash
+from tracker.politeness import RobotsStore
 from tracker.relevance import RelevanceClassifier
 from tracker.selection import select_sources
 from tracker.snapshots import previous_extraction, raw_sha256, record_snapshot
@@ -95,10 +96,13 @@ QUIET_BATCH = 100  # 304s recorded per transaction, in one executemany (see heal
 
 
 class Checker:
-    def __init__(self, config: Config, engine: Engine, *, dry_run: bool = False) -> None:
+    def __init__(
+        self, config: Config, engine: Engine, *, dry_run: bool = False, robots: RobotsStore | None = None
+    ) -> None:
         self.config = config
         self.engine = engine
         self.dry_run = dry_run
+        self.robots = robots  # robots.txt answers kept from earlier cycles (the service's), if any
         self.classifier = RelevanceClassifier(config.relevance)
         # Writes go one at a time: SQLite has one writer anyway, and it keeps PostgreSQL lock order simple.
         self._write_lock = asyncio.Lock()
@@ -113,7 +117,7 @@ class Checker:
         in_flight = asyncio.Semaphore(2 * self.config.fetch.max_concurrency)
         keys = [endpoint_key(s.id, e.id) for s, e in pairs]
         self._states = await self._in_thread(read_known_states, self.engine, keys)
-        async with Fetcher(self.config.fetch, self.config.user_agent()) as fetcher:
+        async with Fetcher(self.config.fetch, self.config.user_agent(), robots=self.robots) as fetcher:
 
             async def one(source: SourceSpec, endpoint: EndpointSpec) -> EndpointReport:
                 async with in_flight:
@@ -363,10 +367,12 @@ def run_checks(
     *,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    robots: RobotsStore | None = None,
 ) -> list[EndpointReport]:
-    """The function both `tracker check` and the service call."""
+    """The function both `tracker check` and the service call (the service with its RobotsStore)."""
     sources = select_sources(config, names)
-    return asyncio.run(Checker(config, engine, dry_run=dry_run).run(sources, progress))
+    checker = Checker(config, engine, dry_run=dry_run, robots=robots)
+    return asyncio.run(checker.run(sources, progress))
 
 
 __all__ = ["Checker", "EndpointReport", "Verdict", "run_checks"]

@@ -24,7 +24,7 @@ import httpx
 from tracker import netstream
 from tracker.config import FetchSection
 from tracker.netguard import NetGuard, PrivateAddressError, ResolveError
-from tracker.politeness import HostLimiter, RobotsAnswer, RobotsCache
+from tracker.politeness import HostLimiter, RobotsAnswer, RobotsCache, RobotsStore
 from tracker.tls import fetch_context
 from tracker.types import ErrorClass, FetchRequest, FetchResult
 
@@ -112,7 +112,14 @@ def _status_error(code: int, reason: str) -> tuple[ErrorClass | None, str | None
 
 
 class Fetcher:
-    def __init__(self, settings: FetchSection, user_agent: str, *, guard: NetGuard | None = None) -> None:
+    def __init__(
+        self,
+        settings: FetchSection,
+        user_agent: str,
+        *,
+        guard: NetGuard | None = None,
+        robots: RobotsStore | None = None,
+    ) -> None:
         self.settings = settings
         self.user_agent = user_agent
         self.max_body_bytes = int(settings.max_body_mb * 1024 * 1024)
@@ -120,7 +127,7 @@ class Fetcher:
         self.limiter = HostLimiter(
             settings.per_host_concurrency, settings.per_host_delay, settings.max_concurrency
         )
-        self.robots = RobotsCache(self._fetch_robots, user_agent)
+        self.robots = RobotsCache(self._fetch_robots, user_agent, store=robots)
         self._client = httpx.AsyncClient(
             headers={"User-Agent": user_agent},
             verify=fetch_context(),

@@ -2,13 +2,15 @@
 
 Regulators run small servers and some (EUR-Lex, .gov.cn) block clients that hurry. HostLimiter spaces
 request starts per host and bounds concurrency per host and overall; RobotsCache fetches each host's
-robots.txt once per TTL and answers "may we fetch this URL?" with the rule that decided it.
+robots.txt once per TTL and answers "may we fetch this URL?" with the rule that decided it; a RobotsStore
+keeps those answers across check cycles (the service's jobs) so that the TTL, not the cycle, decides.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -107,6 +109,28 @@ class _RobotsEntry:
 RobotsFetch = Callable[[str], Awaitable[RobotsAnswer]]
 
 
+class RobotsStore:
+    """robots.txt answers by host, shared by the RobotsCaches of successive check cycles.
+
+    The service checks each source in a job of its own, each with a new Fetcher: without a store shared
+    between them every job asked every host for robots.txt again (a watch list of 500 pages on one host:
+    500 robots.txt requests an hour instead of one a day). Jobs run in several threads, hence the lock;
+    the entries themselves are read-only once stored.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _RobotsEntry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> _RobotsEntry | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: str, entry: _RobotsEntry) -> None:
+        with self._lock:
+            self._entries[key] = entry
+
+
 def robots_agent_token(user_agent: str) -> str:
     """The product token robots.txt groups are matched against ('ai-reg-tracker/0.1 (+https://...)'
     -> 'ai-reg-tracker'); matching the whole header would let a group for 'github' apply to us."""
@@ -128,12 +152,14 @@ class RobotsCache:
         *,
         ttl: float = ROBOTS_TTL_S,
         failure_ttl: float = ROBOTS_FAILURE_TTL_S,
+        store: RobotsStore | None = None,
     ) -> None:
         self._fetch = fetch
         self.agent = robots_agent_token(user_agent)
         self._ttl = ttl
         self._failure_ttl = failure_ttl
-        self._entries: dict[str, _RobotsEntry] = {}
+        self._entries = store if store is not None else RobotsStore()
+        # Per cache, not in the store: an asyncio lock belongs to one event loop, i.e. one check cycle.
         self._locks: dict[str, asyncio.Lock] = {}
 
     @staticmethod
@@ -166,7 +192,8 @@ class RobotsCache:
         async with lock:  # concurrent requests to one host fetch robots.txt once
             entry = self._entries.get(key)
             if entry is None or entry.expires_at <= time.monotonic():
-                entry = self._entries[key] = await self._load(self.robots_url(url))
+                entry = await self._load(self.robots_url(url))
+                self._entries.put(key, entry)
             return entry
 
     async def _load(self, robots_url: str) -> _RobotsEntry:

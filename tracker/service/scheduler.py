@@ -37,7 +37,7 @@ from tracker.alerts.notifier import Notifier
 from tracker.config import Config
 from tracker.memory import return_freed_memory
 from tracker.models import SourceState
-from tracker.politeness import host_key
+from tracker.politeness import RobotsStore, host_key
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
 from tracker.specs import SourceSpec
@@ -130,6 +130,8 @@ class ServiceScheduler:
         self._outbox_again = threading.Event()
         self._outbox_busy = threading.Lock()
         self._host_turns = HostTurns(config.fetch.per_host_delay)
+        # robots.txt once per host and TTL for the whole service, not once per source's job.
+        self.robots = RobotsStore()
         service = config.service
         self.scheduler = BackgroundScheduler(
             executors={
@@ -210,7 +212,7 @@ class ServiceScheduler:
         """One pass of every job, in the calling thread (`tracker run --once`)."""
         from tracker.check import run_checks
 
-        reports = run_checks(self.config, self.engine)
+        reports = run_checks(self.config, self.engine, robots=self.robots)
         self.metrics.observe_checks(reports)
         self._drain_outbox()
         self._retention()  # the digest keeps to its own schedule: `tracker digest` sends one by hand
@@ -242,7 +244,7 @@ class ServiceScheduler:
         with self._host_turns.turn(source):
             if self._stopping.is_set():  # stopped while waiting for the host
                 return
-            reports = run_checks(self.config, self.engine, [source.id])
+            reports = run_checks(self.config, self.engine, [source.id], robots=self.robots)
         return_freed_memory()
         self.metrics.observe_checks(reports)
         if any(r.alerts for r in reports):
