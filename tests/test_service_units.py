@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import threading
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -248,10 +249,53 @@ def test_the_service_asks_a_host_for_robots_txt_once_across_its_jobs(
         }
     )
     scheduler = ServiceScheduler(config, make_engine(db_url), ServiceMetrics(), ConsoleNotifier())
-    for _ in range(2):  # two rounds of both sources' jobs
+    for _ in range(2):  # two rounds, each source in a job of its own
         for source in scheduler.sources:
-            scheduler._check_source(source)
+            scheduler._check_sources([source])
 
     assert [s.id for s in scheduler.sources] == ["first", "second"]
     assert (http_server.hits("/first"), http_server.hits("/second")) == (2, 2)
     assert http_server.hits("/robots.txt") == 1
+
+
+def test_sources_on_one_schedule_are_checked_in_one_job(db_url: str, http_server: FixtureServer) -> None:
+    """A job per schedule, not per source: sources with the default interval share one job (one check
+    cycle, as `tracker check`), another interval or a cron line has a job of its own."""
+    urls = {name: http_server.route(f"/{name}", Resp(200, f"<p>{name}</p>")) for name in "abcd"}
+    config = Config.model_validate(
+        {
+            "fetch": {"allow_private_addresses": True, "per_host_delay": 0, "retries": 0},
+            "check": {"jitter": 0, "default_interval": "1h"},
+            "sources": {
+                **{s.id: {"enabled": False} for s in builtin_sources()},
+                "c": {"interval": "15m"},
+                "d": {"cron": "0 9 * * mon-fri", "timezone": "Asia/Seoul"},
+            },
+            "custom_sources": [
+                {
+                    "id": name,
+                    "jurisdiction": "WATCH",
+                    "regulator": "Test",
+                    "endpoints": [
+                        {"id": "page", "url": url, "parser": {"kind": "document", "dialect": "html"}}
+                    ],
+                }
+                for name, url in urls.items()
+            ],
+        }
+    )
+    scheduler = ServiceScheduler(config, make_engine(db_url), ServiceMetrics(), ConsoleNotifier())
+    assert [[s.id for s in group] for group in scheduler.groups] == [["a", "b"], ["c"], ["d"]]
+
+    scheduler.start()
+    try:
+        jobs = {job.id: job for job in scheduler.scheduler.get_jobs() if job.id.startswith("check:")}
+        assert set(jobs) == {"check:3600s", "check:900s", "check:0 9 * * mon-fri:Asia/Seoul"}
+        assert jobs["check:3600s"].name == "check 3600s: 2 sources"
+        deadline = time.monotonic() + 20
+        while http_server.hits("/a") + http_server.hits("/b") + http_server.hits("/c") < 3:
+            assert time.monotonic() < deadline, "the due jobs did not run"
+            time.sleep(0.05)
+    finally:
+        assert scheduler.stop(timeout=20)
+    assert http_server.hits("/d") == 0  # its cron line decides, not the start-up

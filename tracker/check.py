@@ -368,11 +368,13 @@ def run_checks(
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
     robots: RobotsStore | None = None,
+    sources: Sequence[SourceSpec] | None = None,
 ) -> list[EndpointReport]:
-    """The function both `tracker check` and the service call (the service with its RobotsStore)."""
-    sources = select_sources(config, names)
+    """The function both `tracker check` and the service call: the sources `names` select, or the
+    service's `sources` (the ones on one schedule) with its RobotsStore."""
+    selected = select_sources(config, names) if sources is None else sources
     checker = Checker(config, engine, dry_run=dry_run, robots=robots)
-    return asyncio.run(checker.run(sources, progress))
+    return asyncio.run(checker.run(selected, progress))
 
 
 __all__ = ["Checker", "EndpointReport", "Verdict", "run_checks"]

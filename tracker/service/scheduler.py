@@ -20,7 +20,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -56,6 +56,25 @@ def source_trigger(config: Config, source: SourceSpec) -> BaseTrigger:
         zone = ZoneInfo(override.timezone or config.tracker.timezone)
         return CronTrigger.from_crontab(override.cron, timezone=zone)
     return IntervalTrigger(seconds=config.source_interval(source), jitter=jitter, timezone=UTC)
+
+
+def schedule_key(config: Config, source: SourceSpec) -> tuple[str, ...]:
+    """Sources with equal keys fire on equal triggers: the cron line and its zone, or the interval."""
+    override = config.sources.get(source.id)
+    if override and override.cron:
+        return ("cron", override.cron, override.timezone or config.tracker.timezone)
+    return ("every", f"{config.source_interval(source):g}s")
+
+
+def schedule_groups(config: Config, sources: Sequence[SourceSpec]) -> list[tuple[SourceSpec, ...]]:
+    """Sources on one schedule, checked together in one job as `tracker check` does: a job of its own per
+    source cost ~4.5 ms more per source than a shared cycle (an event loop, a client and a connection, the
+    known states read and the unchanged ones recorded in a transaction of their own), which for a watch
+    list of 500 single-page sources was 4-5x the cost of checking them."""
+    groups: dict[tuple[str, ...], list[SourceSpec]] = {}
+    for source in sources:
+        groups.setdefault(schedule_key(config, source), []).append(source)
+    return [tuple(group) for group in groups.values()]
 
 
 def first_run(config: Config, engine: Engine, source: SourceSpec, now: datetime) -> datetime | None:
@@ -96,8 +115,8 @@ class HostTurns:
         self._last_end: dict[str, float] = {}
 
     @contextmanager
-    def turn(self, source: SourceSpec) -> Iterator[None]:
-        hosts = sorted({host_key(e.url) for e in source.endpoints})  # one order: no deadlock
+    def turn(self, *sources: SourceSpec) -> Iterator[None]:
+        hosts = sorted({host_key(e.url) for s in sources for e in s.endpoints})  # one order: no deadlock
         with self._guard:
             locks = [self._locks.setdefault(h, threading.Lock()) for h in hosts]
         with ExitStack() as stack:
@@ -123,7 +142,7 @@ class ServiceScheduler:
         self.metrics = metrics
         self.notifier = notifier
         self.sources = select_sources(config)
-        self._check_names_resolve()
+        self.groups = schedule_groups(config, self.sources)
         self._stopping = threading.Event()
         self._idle = threading.Condition()
         self._running_jobs = 0
@@ -135,7 +154,7 @@ class ServiceScheduler:
         service = config.service
         self.scheduler = BackgroundScheduler(
             executors={
-                "checks": ThreadPoolExecutor(max(2, min(8, len(self.sources)))),
+                "checks": ThreadPoolExecutor(max(2, min(8, len(self.groups)))),
                 "default": ThreadPoolExecutor(3),  # outbox, retention, digest: never behind the checks
             },
             job_defaults={
@@ -146,16 +165,6 @@ class ServiceScheduler:
             timezone=ZoneInfo(config.tracker.timezone),
         )
 
-    def _check_names_resolve(self) -> None:
-        from tracker.selection import select_sources
-
-        for source in self.sources:
-            if select_sources(self.config, [source.id]) != [source]:
-                raise ValueError(
-                    f"source id {source.id!r} also names a jurisdiction, so a scheduled check of it "
-                    "would check other sources too; give the source another id"
-                )
-
     # -- lifecycle -------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
@@ -163,14 +172,19 @@ class ServiceScheduler:
 
     def start(self) -> None:
         now = datetime.now(UTC)
-        for source in self.sources:
+        for group in self.groups:
+            key = schedule_key(self.config, group[0])
+            name = f"check {' '.join(key[1:])}: {len(group)} source{'s' if len(group) > 1 else ''}"
+            starts = [first_run(self.config, self.engine, source, now) for source in group]
+            # Due when its most overdue source is (a cron group: when the cron says).
+            due = min((start for start in starts if start is not None), default=None)
             self.scheduler.add_job(
-                self._guarded(f"check {source.id}", lambda s=source: self._check_source(s)),
-                trigger=source_trigger(self.config, source),
-                id=f"check:{source.id}",
-                name=f"check {source.id}",
+                self._guarded(name, lambda g=group: self._check_sources(g)),
+                trigger=source_trigger(self.config, group[0]),
+                id="check:" + ":".join(key[1:]),
+                name=name,
                 executor="checks",
-                **_next_run(first_run(self.config, self.engine, source, now)),
+                **_next_run(due),
             )
         self.scheduler.add_job(
             self._guarded(OUTBOX_JOB, self._drain_outbox),
@@ -191,8 +205,9 @@ class ServiceScheduler:
         self.scheduler.start()
         self.metrics.scheduler_running.set(1)
         log.info(
-            "scheduler started: %d sources, outbox every %ss",
+            "scheduler started: %d sources in %d check jobs, outbox every %ss",
             len(self.sources),
+            len(self.groups),
             self.config.service.outbox_interval,
         )
         for job in self.scheduler.get_jobs():
@@ -238,13 +253,13 @@ class ServiceScheduler:
 
         return run
 
-    def _check_source(self, source: SourceSpec) -> None:
+    def _check_sources(self, sources: Sequence[SourceSpec]) -> None:
         from tracker.check import run_checks
 
-        with self._host_turns.turn(source):
+        with self._host_turns.turn(*sources):
             if self._stopping.is_set():  # stopped while waiting for the host
                 return
-            reports = run_checks(self.config, self.engine, [source.id], robots=self.robots)
+            reports = run_checks(self.config, self.engine, sources=sources, robots=self.robots)
         return_freed_memory()
         self.metrics.observe_checks(reports)
         if any(r.alerts for r in reports):
