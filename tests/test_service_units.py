@@ -220,8 +220,8 @@ def test_sources_on_one_host_take_turns() -> None:
 def test_the_service_asks_a_host_for_robots_txt_once_across_its_jobs(
     db_url: str, http_server: FixtureServer
 ) -> None:
-    """Each source is checked in a job of its own, each with a new Fetcher: the service's RobotsStore keeps
-    robots.txt from one job to the next (once a day per host), where each job used to ask again."""
+    """Every run of a check job has a new Fetcher: the service's RobotsStore keeps robots.txt from one run
+    to the next (once a day per host), where each run used to ask again."""
     http_server.route(
         "/robots.txt", Resp(200, "User-agent: *\nDisallow: /private/\n", content_type="text/plain")
     )

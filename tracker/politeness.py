@@ -112,10 +112,10 @@ RobotsFetch = Callable[[str], Awaitable[RobotsAnswer]]
 class RobotsStore:
     """robots.txt answers by host, shared by the RobotsCaches of successive check cycles.
 
-    The service checks each source in a job of its own, each with a new Fetcher: without a store shared
-    between them every job asked every host for robots.txt again (a watch list of 500 pages on one host:
-    500 robots.txt requests an hour instead of one a day). Jobs run in several threads, hence the lock;
-    the entries themselves are read-only once stored.
+    Each run of a service's check job has a new Fetcher: without a store shared between them every run
+    asked every host for robots.txt again, and the TTL never applied (when each source had a job of its
+    own, a watch list of 500 pages on one host asked it 500 times an hour instead of once a day). Jobs
+    run in several threads, hence the lock; the entries themselves are read-only once stored.
     """
 
     def __init__(self) -> None:

@@ -102,10 +102,11 @@ def first_run(config: Config, engine: Engine, source: SourceSpec, now: datetime)
 
 
 class HostTurns:
-    """Sources that share a host take turns, `per_host_delay` apart.
+    """Check jobs that share a host take turns, `per_host_delay` apart.
 
-    Each check job has its own fetcher, whose politeness covers only its own requests; without this,
-    two sources on one host (EUR-Lex feeds and the AI Act text) could be fetched at the same moment.
+    Each check job (one per schedule) has its own fetcher, whose politeness covers only its own requests;
+    without this, two sources on one host with different schedules (EUR-Lex feeds hourly, the AI Act
+    text daily) could be fetched at the same moment.
     """
 
     def __init__(self, delay: float) -> None:
@@ -149,7 +150,7 @@ class ServiceScheduler:
         self._outbox_again = threading.Event()
         self._outbox_busy = threading.Lock()
         self._host_turns = HostTurns(config.fetch.per_host_delay)
-        # robots.txt once per host and TTL for the whole service, not once per source's job.
+        # robots.txt once per host and TTL for the whole service, not once per run of a job.
         self.robots = RobotsStore()
         service = config.service
         self.scheduler = BackgroundScheduler(
