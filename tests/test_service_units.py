@@ -132,7 +132,7 @@ def test_cron_sources_keep_office_hours_in_their_time_zone() -> None:
     assert trigger.get_next_fire_time(None, saturday_noon_utc) == datetime(2026, 1, 5, 9, 0, tzinfo=shanghai)
     friday_evening = datetime(2026, 1, 9, 18, 30, tzinfo=shanghai)
     assert trigger.get_next_fire_time(None, friday_evening) == datetime(2026, 1, 12, 9, 0, tzinfo=shanghai)
-    assert first_run(config, make_engine("sqlite://"), source, saturday_noon_utc) is None  # cron decides
+    assert first_run(config, make_engine("sqlite://"), [source], saturday_noon_utc) is None  # cron decides
 
 
 def test_first_run_resumes_the_interval_after_a_restart(db_url: str) -> None:
@@ -140,15 +140,15 @@ def test_first_run_resumes_the_interval_after_a_restart(db_url: str) -> None:
     source = config.custom_sources[0]
     engine = make_engine(db_url)
     now = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-    assert first_run(config, engine, source, now) == now  # never checked: at once
+    assert first_run(config, engine, [source], now) == now  # never checked: at once
 
     with transaction(engine) as session:
         for eid, minutes_ago in (("a", 10), ("b", 20)):
             at = now - timedelta(minutes=minutes_ago)
             session.add(SourceState(endpoint_key=f"cnreg/{eid}", source_id="cnreg", last_attempt_at=at))
     # Due 30 minutes after the older of the two last attempts, not at start-up.
-    assert first_run(config, engine, source, now) == now + timedelta(minutes=10)
-    assert first_run(config, engine, source, now + timedelta(hours=2)) == now + timedelta(hours=2)
+    assert first_run(config, engine, [source], now) == now + timedelta(minutes=10)
+    assert first_run(config, engine, [source], now + timedelta(hours=2)) == now + timedelta(hours=2)
 
 
 def _snapshot(key: str, at: datetime, produced_change: bool = False) -> Snapshot:

@@ -40,7 +40,7 @@ from tracker.models import SourceState
 from tracker.politeness import RobotsStore, host_key
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
-from tracker.specs import SourceSpec
+from tracker.specs import SourceSpec, endpoint_key
 
 log = logging.getLogger("tracker.service")
 
@@ -77,25 +77,31 @@ def schedule_groups(config: Config, sources: Sequence[SourceSpec]) -> list[tuple
     return [tuple(group) for group in groups.values()]
 
 
-def first_run(config: Config, engine: Engine, source: SourceSpec, now: datetime) -> datetime | None:
-    """When an interval source is next due, given its last attempt; None = let the trigger decide (cron)."""
-    override = config.sources.get(source.id)
+def first_run(
+    config: Config, engine: Engine, sources: Sequence[SourceSpec], now: datetime
+) -> datetime | None:
+    """When a job's sources (one schedule) are next due: one interval after the oldest last attempt of
+    their endpoints, at once if one was never tried; None = let the trigger decide (cron)."""
+    override = config.sources.get(sources[0].id)
     if override and override.cron:
         return None
-    interval = config.source_interval(source)
-    keys = [f"{source.id}/{e.id}" for e in source.endpoints]
+    interval = config.source_interval(sources[0])
+    keys = [endpoint_key(s.id, e.id) for s in sources for e in s.endpoints]
+    seen, oldest = 0, None
     with Session(engine) as session:
-        attempts = session.exec(
-            select(func.count(), func.min(SourceState.last_attempt_at)).where(
-                col(SourceState.endpoint_key).in_(keys), col(SourceState.last_attempt_at).is_not(None)
-            )
-        ).one()
-    seen, oldest = attempts
+        for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):  # as read_known_states
+            count, low = session.exec(
+                select(func.count(), func.min(SourceState.last_attempt_at)).where(
+                    col(SourceState.endpoint_key).in_(chunk), col(SourceState.last_attempt_at).is_not(None)
+                )
+            ).one()
+            seen += count
+            if low is not None:
+                low = low if low.tzinfo else low.replace(tzinfo=UTC)
+                oldest = low if oldest is None else min(oldest, low)
     due = now
     if seen == len(keys) and oldest is not None:
-        due = max(
-            now, (oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)) + timedelta(seconds=interval)
-        )
+        due = max(now, oldest + timedelta(seconds=interval))
     # Spread the start-up burst over the jitter window (never beyond one interval).
     spread = min(config.check.jitter, interval)
     return due + timedelta(seconds=random.uniform(0, spread)) if spread else due
@@ -176,16 +182,13 @@ class ServiceScheduler:
         for group in self.groups:
             key = schedule_key(self.config, group[0])
             name = f"check {' '.join(key[1:])}: {len(group)} source{'s' if len(group) > 1 else ''}"
-            starts = [first_run(self.config, self.engine, source, now) for source in group]
-            # Due when its most overdue source is (a cron group: when the cron says).
-            due = min((start for start in starts if start is not None), default=None)
             self.scheduler.add_job(
                 self._guarded(name, lambda g=group: self._check_sources(g)),
                 trigger=source_trigger(self.config, group[0]),
                 id="check:" + ":".join(key[1:]),
                 name=name,
                 executor="checks",
-                **_next_run(due),
+                **_next_run(first_run(self.config, self.engine, group, now)),
             )
         self.scheduler.add_job(
             self._guarded(OUTBOX_JOB, self._drain_outbox),
