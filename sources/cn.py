@@ -1,6 +1,6 @@
 """China: Cyberspace Administration of China (CAC, 国家互联网信息办公室).
 
-Endpoints and formats: ../shared/SOURCES.md, section China. Column pages show only their first 20 rows
+Endpoints and formats: docs/sources.md, section China. Column pages show only their first 20 rows
 statically, so lists come from the JsonList API; the 网信@你 consultation column is read as a page.
 New items are completed from their detail page: a consultation such as the minors' online-safety draft
 names AI only in its body (article 5), so details are fetched for every new item, not only for titles

@@ -1,6 +1,6 @@
 """Korea: MSIT press releases (korea.kr) and the AI Basic Act through the law.go.kr Open API.
 
-Endpoints and formats: ../shared/SOURCES.md, section Korea.
+Endpoints and formats: docs/sources.md, section Korea.
 """
 
 from __future__ import annotations

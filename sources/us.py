@@ -1,6 +1,6 @@
 """United States: the FTC (press releases, AI topic page) and the Federal Register API.
 
-Endpoints and formats: ../shared/SOURCES.md, section United States.
+Endpoints and formats: docs/sources.md, section United States.
 """
 
 from __future__ import annotations

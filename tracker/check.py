@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -26,9 +27,18 @@ from tracker.classify_response import classify_response
 from tracker.config import Config
 from tracker.db import transaction
 from tracker.derive import derive
+from tracker.expectations import Breach, check_drift, check_expectations, remember_count, unit_count
 from tracker.extract import extractor_version
 from tracker.fetch import Fetcher
-from tracker.health import QuietSuccess, mark_failure, mark_success, read_known_states, record_quiet_successes
+from tracker.health import (
+    KnownState,
+    QuietSuccess,
+    json_ints,
+    mark_failure,
+    mark_success,
+    read_known_states,
+    record_quiet_successes,
+)
 from tracker.judge import Judge
 from tracker.normalise import content_hash
 from tracker.politeness import RobotsStore
@@ -43,6 +53,7 @@ from tracker.store import (
     already_alerted,
     apply_document,
     apply_items,
+    known_items,
     lock_state,
 )
 from tracker.types import (
@@ -173,16 +184,19 @@ class Checker:
             method=endpoint.method,
             headers=dict(endpoint.headers),
             form=endpoint.form,
-            etag=state.etag if state else None,
-            last_modified=state.last_modified if state else None,
+            # A followed endpoint's items live behind its list: never skip it on a 304 or the same bytes.
+            etag=state.etag if state and not endpoint.follow else None,
+            last_modified=state.last_modified if state and not endpoint.follow else None,
         )
         result = await fetcher.fetch(request)
         report.http_status = result.status_code
         verdict = classify_response(
             result,
-            last_good_size=state.last_good_size if state else None,
+            last_good_size=state.reference_size if state else None,
             shrink_ratio=self.config.check.shrink_ratio,
         )
+        if verdict.error_class is ErrorClass.SHRUNK:
+            verdict = await self._judge_shrunk(endpoint, key, result, state, verdict)
         report.status, report.error_class, report.reason = (
             verdict.status.value,
             verdict.error_class.value if verdict.error_class else None,
@@ -208,6 +222,7 @@ class Checker:
             state
             and state.last_raw_sha256 == body_sha
             and state.last_extractor_version == ctx.extractor_version
+            and endpoint.follow is None
         ):
             # The very same bytes as last time: nothing to parse. A document has no items to age, so
             # only its state changes: batched like a 304.
@@ -228,6 +243,17 @@ class Checker:
             report.reason = str(exc)[:500]
             await self._write(lambda s: self._record_failure(s, source, key, report, _now()))
             return
+        breach = check_expectations(endpoint, extraction)
+        if breach is not None:
+            await self._write(lambda s: self._record_breach(s, source, key, breach, report))
+            return
+        if isinstance(extraction, ItemsExtraction) and endpoint.follow is not None:
+            from tracker.detail import stored_items
+            from tracker.follow import follow_items
+
+            known = await self._in_thread(stored_items, self.engine, ctx.key)
+            list_url = result.final_url
+            extraction = await follow_items(fetcher, ctx, extraction, known, self.classifier, list_url)
         if isinstance(extraction, ItemsExtraction) and endpoint.detail is not None:
             extraction = await self._complete_details(fetcher, ctx, extraction)
         chash = content_hash(extraction)
@@ -270,6 +296,21 @@ class Checker:
     ) -> None:
         now = _now()
         state = lock_state(session, ctx.key, ctx.source.id, now)
+        if extraction is not None:
+            drift = check_drift(
+                ctx.endpoint,
+                extraction,
+                recent_counts=json_ints(state.item_counts),
+                known_items=known_items(session, ctx.key),
+                check=self.config.check,
+                key=ctx.key,
+            )
+            if drift is not None:
+                self._breach_in_session(session, ctx.source, ctx.key, drift, report, now)
+                return
+            state.item_counts = json.dumps(
+                remember_count(json_ints(state.item_counts), unit_count(extraction))
+            )
         if extraction is None or (
             state.last_content_hash == chash and state.last_extractor_version == ctx.extractor_version
         ):
@@ -305,6 +346,51 @@ class Checker:
         report.removed, report.document_changed = outcome.removed, outcome.document_changed
         report.baseline, report.unchanged = outcome.baseline, outcome.unchanged
         report.change_ids = list(outcome.change_ids)
+
+    def _record_breach(
+        self, session: Session, source: SourceSpec, key: str, breach: Breach, report: EndpointReport
+    ) -> None:
+        self._breach_in_session(session, source, key, breach, report, _now())
+
+    def _breach_in_session(
+        self,
+        session: Session,
+        source: SourceSpec,
+        key: str,
+        breach: Breach,
+        report: EndpointReport,
+        now: datetime,
+    ) -> None:
+        """Not what the endpoint's healthy answers look like: broken or drift, nothing diffed or stored."""
+        report.status, report.error_class, report.reason = (
+            breach.status.value,
+            breach.error_class.value,
+            breach.reason,
+        )
+        self._record_failure(session, source, key, report, now)
+
+    async def _judge_shrunk(
+        self, endpoint: EndpointSpec, key: str, result: FetchResult, state: KnownState | None, shrunk: Verdict
+    ) -> Verdict:
+        """A body the shrink rule holds back, read once more: if it extracts as a whole answer (it meets
+        the endpoint's expectations and its count is usual for its history) it is content, so one large
+        answer never locks an endpoint out; if it extracts with too few items, say so (drift). Without
+        enough history to tell what usual is, the shrink rule stands."""
+        history = state.item_counts if state else ()
+        if len(history) < self.config.check.drift_min_history:
+            return shrunk
+        try:
+            _, extraction = await self._in_thread(
+                derive, endpoint, result.body, result.headers.get("content-type", ""), result.final_url
+            )
+        except (ExtractionError, ValueError):
+            return shrunk
+        breach = check_expectations(endpoint, extraction) or check_drift(
+            endpoint, extraction, recent_counts=history, known_items=(), check=self.config.check, key=key
+        )
+        if breach is not None:
+            return Verdict(breach.status, breach.error_class, f"{breach.reason}; {shrunk.reason}")
+        return Verdict(ResponseStatus.OK, None, f"HTTP {result.status_code}, {len(result.body)} bytes")
 
     def _record_failure(
         self, session: Session, source: SourceSpec, key: str, report: EndpointReport, now: datetime

@@ -102,6 +102,14 @@ class CheckSection(_Section):
     shrink_ratio: float = Field(0.2, ge=0, lt=1)  # body < ratio x last good size = blocked
     keep_snapshots: int = Field(20, ge=1)
     jitter: Seconds = 120.0
+    # Drift: an answer whose item (or block) count falls under this share of the median of the recent
+    # good checks is a redesign, not news; it applies once this many good checks are known.
+    drift_ratio: float = Field(0.3, ge=0, lt=1)
+    drift_min_history: int = Field(3, ge=1, le=50)
+    # Staleness: the newest item older than stale_factor x the endpoint's usual gap between items (and
+    # at least stale_min) flags the endpoint stale.
+    stale_factor: float = Field(4.0, gt=1)
+    stale_min: Seconds = 14 * 86400.0
 
 
 class RelevanceSection(_Section):
@@ -141,6 +149,8 @@ class SlackSection(_Section):
     default_channel: str = "#ai-regulation"
     ops_channel: str | None = None  # None = default_channel
     ops_failure_threshold: int = Field(3, ge=1)
+    # More new items than this in one channel at one delivery: one summary message (0 = never).
+    flood_threshold: int = Field(10, ge=0)
     routes: list[RouteRule] = Field(default_factory=list)
     per_channel_interval: Seconds = 1.1
     max_attempts: int = Field(12, ge=1)

@@ -6,6 +6,8 @@ never once per failed check.
 
 from __future__ import annotations
 
+import json
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +32,33 @@ class KnownState:
     last_good_size: int | None
     last_raw_sha256: str | None
     last_extractor_version: str | None
+    good_sizes: tuple[int, ...] = ()  # recent good body sizes, newest last
+    item_counts: tuple[int, ...] = ()  # recent item / article / block counts, newest last
+    last_encoding: str | None = None
+
+    @property
+    def reference_size(self) -> int | None:
+        """What the shrink rule compares with: the lower median of the recent good sizes, so one odd
+        answer (a 10 MB page, a padded feed) never becomes the reference by itself."""
+        if self.good_sizes:
+            return int(statistics.median_low(self.good_sizes))
+        return self.last_good_size
+
+
+SIZES_KEPT = 9  # good body sizes remembered per endpoint
+
+
+def json_ints(text: str | None) -> tuple[int, ...]:
+    """A stored JSON list of integers; anything unreadable reads as no history (it is re-learnt)."""
+    try:
+        values = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return tuple(int(v) for v in values if isinstance(v, int | float)) if isinstance(values, list) else ()
+
+
+def remember_size(state: SourceState, size: int) -> None:
+    state.good_sizes = json.dumps([*json_ints(state.good_sizes), size][-SIZES_KEPT:])
 
 
 def read_known_states(engine: Engine, keys: list[str]) -> dict[str, KnownState]:
@@ -46,10 +75,15 @@ def read_known_states(engine: Engine, keys: list[str]) -> dict[str, KnownState]:
                     SourceState.last_good_size,
                     SourceState.last_raw_sha256,
                     SourceState.last_extractor_version,
+                    SourceState.good_sizes,
+                    SourceState.item_counts,
+                    SourceState.last_encoding,
                 ).where(col(SourceState.endpoint_key).in_(chunk))
             )
-            for key, *known in rows:
-                found[key] = KnownState(*known)
+            for key, etag, modified, size, raw_sha, version, sizes, counts, encoding in rows:
+                found[key] = KnownState(
+                    etag, modified, size, raw_sha, version, json_ints(sizes), json_ints(counts), encoding
+                )
     return found
 
 
@@ -74,6 +108,7 @@ def mark_success(
         state.etag = result.headers.get("etag")
         state.last_modified = result.headers.get("last-modified")
         state.last_good_size = len(result.body)
+        remember_size(state, len(result.body))
     session.add(state)
 
 
@@ -84,15 +119,19 @@ def mark_failure(
     state.error_class = error_class
     state.error_message = reason[:2000]
     state.consecutive_failures += 1
-    if state.consecutive_failures >= config.slack.ops_failure_threshold and not state.ops_alert_open:
-        enqueue_ops_alert(
-            session,
-            endpoint_key=state.endpoint_key,
-            config=config,
-            recovered=False,
-            text=f"{state.endpoint_key} failed {state.consecutive_failures} checks in a row: "
-            f"{status} ({error_class}) {reason}",
-        )
+    # A broken or drifting endpoint is not a passing network error: it will not heal by retrying, and
+    # every check until someone looks is a check that may miss a rule. Notify at once.
+    blind = status in (ResponseStatus.BROKEN.value, ResponseStatus.DRIFT.value)
+    threshold = 1 if blind else config.slack.ops_failure_threshold
+    if state.consecutive_failures >= threshold and not state.ops_alert_open:
+        if blind:
+            text = f"{state.endpoint_key} no longer sees its site: {status} ({error_class}) {reason}"
+        else:
+            text = (
+                f"{state.endpoint_key} failed {state.consecutive_failures} checks in a row: "
+                f"{status} ({error_class}) {reason}"
+            )
+        enqueue_ops_alert(session, endpoint_key=state.endpoint_key, config=config, recovered=False, text=text)
         state.ops_alert_open = True
     session.add(state)
 

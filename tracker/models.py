@@ -62,6 +62,12 @@ class SourceState(SQLModel, table=True):
     last_raw_sha256: str | None = Field(default=None, max_length=64)
     last_content_hash: str | None = Field(default=None, max_length=64)
     last_extractor_version: str | None = Field(default=None, max_length=64)
+    # JSON lists of the recent good checks (newest last): body sizes, the reference of the shrink rule
+    # (a median, so one odd answer never becomes it), and item or block counts, the reference of drift.
+    good_sizes: str = Field(default="[]", sa_column=sa.Column(sa.Text, nullable=False, server_default="[]"))
+    item_counts: str = Field(default="[]", sa_column=sa.Column(sa.Text, nullable=False, server_default="[]"))
+    # The encoding the last good body was decoded with: the stable choice when nothing declares one.
+    last_encoding: str | None = Field(default=None, max_length=32)
 
 
 class Snapshot(SQLModel, table=True):
@@ -146,11 +152,11 @@ class Alert(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     change_id: int | None = Field(default=None, foreign_key="change.id", index=True)
-    kind: str = Field(default="change", max_length=16)  # "change" | "ops" | "digest" | "test"
+    kind: str = Field(default="change", max_length=16)  # change|ops|diff|digest|test|summary|summary_part|ops_group
     channel: str = Field(max_length=128)
     thread_key: str | None = Field(default=None, max_length=600)  # document_key for threading
     payload: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON: text/blocks or ops text
-    status: str = Field(default="pending", max_length=16)  # pending | sending | sent | failed
+    status: str = Field(default="pending", max_length=16)  # pending|sending|sent|failed|skipped|folded
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=_ts(nullable=False))
     last_error: str | None = Field(default=None, max_length=2000)
@@ -160,6 +166,10 @@ class Alert(SQLModel, table=True):
     # The channel id Slack answered with (config may name channels "#name"); the history check for
     # duplicates and file uploads into the thread need the id.
     slack_channel_id: str | None = Field(default=None, max_length=32)
+    # Status "folded": shown inside this summary alert's message instead of on its own.
+    folded_into: int | None = Field(default=None, index=True)
+    # Who holds a "sending" claim (host, pid namespace, pid, start time): a dead holder's claim is void.
+    lease_owner: str | None = Field(default=None, max_length=200)
 
 
 class SlackThread(SQLModel, table=True):

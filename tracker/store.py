@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from tracker.diff import diff_documents, diff_items
+from tracker.expectations import KnownItem
 from tracker.judge import Judge
 from tracker.models import Change, Item, SourceState
 from tracker.normalise import item_hash
@@ -220,6 +221,16 @@ def apply_items(
             .values(last_seen=now, missing_count=0)
         )
     return out
+
+
+def known_items(session: Session, key: str) -> list[KnownItem]:
+    """The items the endpoint still lists (not yet removed): what drift compares a new answer with."""
+    rows = session.execute(
+        select(Item.stable_id, Item.title, Item.published_at).where(
+            col(Item.endpoint_key) == key, col(Item.gone_since).is_(None)
+        )
+    ).all()
+    return [KnownItem(stable_id, title, published_at) for stable_id, title, published_at in rows]
 
 
 def already_alerted(session: Session, change: Change) -> bool:

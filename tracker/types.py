@@ -22,6 +22,7 @@ class ResponseStatus(enum.StrEnum):
     ERROR = "error"  # network, timeout, 4xx/5xx, too large, undecodable
     DISALLOWED = "disallowed"  # robots.txt says no
     BROKEN = "broken"  # a 200 whose content no longer matches the extractor (zero items, selector gone)
+    DRIFT = "drift"  # a 200 that breaks with the endpoint's own history (30 items -> 2, every id renumbered)
 
 
 class ErrorClass(enum.StrEnum):
@@ -43,6 +44,8 @@ class ErrorClass(enum.StrEnum):
     SHRUNK = "shrunk"  # body far smaller than the last good one
     ROBOTS = "robots"
     PARSE = "parse"  # the extractor failed or found nothing
+    EXPECTATION = "expectation"  # extracted, but not what a healthy answer of this endpoint looks like
+    DRIFT = "drift"  # far from the endpoint's own history: a redesign, not news
     INTERNAL = "internal"
 
 
@@ -114,8 +117,22 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """What an extractor looked at beside what it kept, so an empty answer can be told from a blind one.
+
+    Not part of the content: never hashed, never stored with the extraction.
+    """
+
+    candidates: int = -1  # elements / links / entries considered (-1: not counted)
+    candidate_kind: str = ""  # what they were: "document links", "entries", "elements"
+    # JSON lists: (field, number of entries lacking it) for each field the parser reads
+    missing_fields: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ItemsExtraction:
     items: tuple[ExtractedItem, ...]
+    evidence: Evidence = field(default_factory=Evidence, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +141,7 @@ class DocumentExtraction:
     title: str = ""
     version: str | None = None  # e.g. a consolidated version date from <link rel=canonical>
     links: tuple[str, ...] = ()  # attachment / document links found in the main content
+    evidence: Evidence = field(default_factory=Evidence, compare=False)
 
 
 Extraction = ItemsExtraction | DocumentExtraction

@@ -1,7 +1,9 @@
 """The set of document links on a page (UN AI bodies): each link matching link_pattern is an item.
 
-A page with no matching link is a valid (empty) answer; a page where the `content` selector finds
-nothing is not, since that is how a redesign shows up.
+A page with no matching link may be a valid (empty) answer; the extraction counts the links that look
+like documents beside the ones that matched, so tracker.expectations can tell "no documents yet" from
+"0 of 37 document links match the pattern" (a redesign or a wrong pattern: broken). A page where the
+`content` selector finds nothing is broken here already.
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ from tracker.extract.urls import absolute_url, stable_id_for
 from tracker.extract.volatile import volatile_parts
 from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import LinksParser
-from tracker.types import DecodedBody, ExtractedItem, ExtractionError, ItemsExtraction
+from tracker.types import DecodedBody, Evidence, ExtractedItem, ExtractionError, ItemsExtraction
 
 
 def filename_title(url: str) -> str:
     """'/sites/default/files/2024-09/governing_ai_for_humanity_final_report_en.pdf' -> the file name."""
     name = posixpath.basename(unquote(urlsplit(url).path))
     return clean_text(name) or url
+
+
+# What a link to a document looks like whatever the site's file layout: a document's file extension.
+DOCUMENT_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|epub|zip)$", re.IGNORECASE)
 
 
 def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> ItemsExtraction:
@@ -32,6 +38,7 @@ def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> Ite
     pattern = re.compile(spec.link_pattern, re.IGNORECASE)  # ".PDF" is as much a PDF as ".pdf"
     items: list[ExtractedItem] = []
     seen: set[str] = set()
+    document_links: set[str] = set()
     for container in containers:
         if not page.attached(container):
             continue  # inside a volatile part of an earlier container
@@ -41,6 +48,8 @@ def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> Ite
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
             url = strip_tracking_query(absolute_url(href, base_url))
+            if DOCUMENT_LINK.search(urlsplit(url).path):
+                document_links.add(url)
             if not pattern.search(url):
                 continue
             stable_id = stable_id_for(url, spec.id_pattern)
@@ -49,4 +58,5 @@ def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> Ite
             seen.add(stable_id)
             title = element_text(anchor) or clean_text(anchor.get("title") or "") or filename_title(url)
             items.append(ExtractedItem(stable_id=stable_id, title=title, url=url))
-    return ItemsExtraction(items=tuple(items))
+    evidence = Evidence(candidates=len(document_links), candidate_kind="document links")
+    return ItemsExtraction(items=tuple(items), evidence=evidence)
