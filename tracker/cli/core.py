@@ -150,15 +150,21 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
 @app.command("sources")
 def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None) -> None:
     """Endpoints with their health and last success."""
+    from tracker.expectations import describe_expectations
+    from tracker.staleness import staleness_by_endpoint
+
     config = load(config_path)
     engine = open_database(config)
+    sources = config.enabled_sources()
     with Session(engine) as session:
         states = {s.endpoint_key: s for s in session.exec(select(SourceState))}
+        staleness = staleness_by_endpoint(session, sources, datetime.now(UTC), config.check)
     rows = []
-    for source in config.enabled_sources():
+    for source in sources:
         for endpoint in source.endpoints:
             key = f"{source.id}/{endpoint.id}"
             st = states.get(key)
+            fresh = staleness.get(key)
             rows.append(
                 {
                     "endpoint": key,
@@ -169,6 +175,9 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
                     "failures": st.consecutive_failures if st else 0,
                     "last_success": st.last_success_at.isoformat() if st and st.last_success_at else None,
                     "error": st.error_message if st else None,
+                    "stale": bool(fresh and fresh.stale),
+                    "newest_item": fresh.reason if fresh else None,
+                    "expects": describe_expectations(endpoint),
                 }
             )
     if json_out:
@@ -184,10 +193,10 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
             r["endpoint"],
             r["jurisdiction"],
             r["regulator"],
-            r["status"],
+            r["status"] + (" · stale" if r["stale"] else ""),
             str(r["failures"]),
             (r["last_success"] or "-")[:19],
-            (r["error"] or "")[:60],
+            ((r["newest_item"] or "") if r["stale"] else (r["error"] or ""))[:60],
         )
     console.print(table)
 

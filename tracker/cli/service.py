@@ -108,14 +108,23 @@ def _print_status(picture: dict[str, Any]) -> None:
         style = (
             "green" if e["status"] in ("ok", "not_modified") else ("dim" if e["status"] == "never" else "red")
         )
+        if e.get("stale"):
+            style = "yellow"
         table.add_row(
             e["endpoint"],
-            f"[{style}]{e['status']}[/{style}]",
+            f"[{style}]{e['status']}{' · stale' if e.get('stale') else ''}[/{style}]",
             str(e["failures"]),
             (e["last_success"] or "-")[:19],
-            Text((e["error"] or "")[:60]),  # scraped or server text: never markup
+            # scraped or server text: never markup
+            Text(((e.get("newest_item") or "") if e.get("stale") else (e["error"] or ""))[:60]),
         )
     _print_wide(table)
+    if picture.get("stale"):
+        console.print(
+            f"stale: {', '.join(picture['stale'])} "
+            "(nothing new for far longer than usual: has the list moved?)",
+            markup=False,
+        )
     box = picture["outbox"]
     oldest = f", oldest since {box['oldest_unsent'][:19]}" if box["oldest_unsent"] else ""
     console.print(

@@ -21,6 +21,7 @@ from tracker.types import ChangeKind
 if TYPE_CHECKING:
     from tracker.alerts.deliver import DeliveryReport
     from tracker.check import EndpointReport
+    from tracker.config import Config
 
 # Most endpoints answer in well under a second; slow regulators and big PDFs take tens of seconds.
 _DURATION_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0)
@@ -56,6 +57,12 @@ class ServiceMetrics:
         self.leader = Gauge("tracker_leader", "1 while this process runs the scheduler.", registry=r)
         self.scheduler_running = Gauge(
             "tracker_scheduler_running", "1 while the scheduler is running.", registry=r
+        )
+        self.stale = Gauge(
+            "tracker_endpoint_stale",
+            "1 when an endpoint's newest item is far older than its usual rhythm (has its list moved?).",
+            ["endpoint"],
+            registry=r,
         )
         self.snapshots_pruned = Counter(
             "tracker_snapshots_pruned", "Snapshots deleted by the retention job.", registry=r
@@ -97,6 +104,17 @@ class ServiceMetrics:
                 select(func.count()).select_from(Alert).where(col(Alert.status).in_(UNSENT))
             ).one()
         self.outbox_depth.set(depth)
+
+    def observe_staleness(self, engine: Engine, config: Config) -> None:
+        from datetime import datetime
+
+        from tracker.staleness import staleness_by_endpoint
+
+        sources = config.enabled_sources()
+        with Session(engine) as session:
+            found = staleness_by_endpoint(session, sources, datetime.now(UTC), config.check)
+        for key, staleness in found.items():
+            self.stale.labels(endpoint=key).set(1 if staleness.stale else 0)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

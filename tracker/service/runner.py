@@ -117,6 +117,7 @@ class Service:
             self._migrated = True
             log.info("database schema at revision %s", current_revision(self.engine))
             self.metrics.load_from_database(self.engine)
+            self.metrics.observe_staleness(self.engine, self.config)
         scheduler = ServiceScheduler(self.config, self.engine, self.metrics, notifier)
         scheduler.start()
         self.state.scheduler_running = True

@@ -297,6 +297,9 @@ class ServiceScheduler:
     def _retention(self) -> None:
         deleted = prune_snapshots(self.engine, self.config.check.keep_snapshots)
         self.metrics.snapshots_pruned.inc(deleted)
+        self.metrics.observe_staleness(
+            self.engine, self.config
+        )  # a day-scale signal: read with the housekeeping
 
     def _digest_function(self) -> Callable[[Config, Engine], object] | None:
         try:

@@ -30,8 +30,12 @@ def collect_status(config: Config, engine: Engine) -> dict[str, Any]:
         holder = leadership.probe()
     finally:
         leadership.release()
+    from tracker.staleness import staleness_by_endpoint
+
+    sources = config.enabled_sources()
     with Session(engine) as session:
         states = {s.endpoint_key: s for s in session.exec(select(SourceState))}
+        staleness = staleness_by_endpoint(session, sources, datetime.now(UTC), config.check)
         counts = dict(session.exec(select(Alert.status, func.count()).group_by(Alert.status)).all())
         oldest_unsent = session.exec(
             select(func.min(Alert.created_at)).where(col(Alert.status).in_(("pending", "sending")))
@@ -44,10 +48,11 @@ def collect_status(config: Config, engine: Engine) -> dict[str, Any]:
             )
         )
     endpoints = []
-    for source in config.enabled_sources():
+    for source in sources:
         for endpoint in source.endpoints:
             key = f"{source.id}/{endpoint.id}"
             st = states.get(key)
+            fresh = staleness.get(key)
             endpoints.append(
                 {
                     "endpoint": key,
@@ -56,6 +61,8 @@ def collect_status(config: Config, engine: Engine) -> dict[str, Any]:
                     "last_attempt": _iso(st.last_attempt_at) if st else None,
                     "last_success": _iso(st.last_success_at) if st else None,
                     "error": st.error_message if st else None,
+                    "stale": bool(fresh and fresh.stale),
+                    "newest_item": fresh.reason if fresh else None,
                 }
             )
     unsent = counts.get("pending", 0) + counts.get("sending", 0)
@@ -64,6 +71,7 @@ def collect_status(config: Config, engine: Engine) -> dict[str, Any]:
         "scheduler": {"running": holder is not None, "holder": holder},
         "endpoints": endpoints,
         "failing": sum(1 for e in endpoints if e["failures"]),
+        "stale": [e["endpoint"] for e in endpoints if e["stale"]],
         "outbox": {
             "depth": unsent,
             "pending": counts.get("pending", 0),
