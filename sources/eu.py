@@ -1,6 +1,6 @@
 """European Union: EUR-Lex, CELLAR (the AI Act and its consolidations), Press Corner, AI Office, EDPB, EP.
 
-Endpoints and formats: ../shared/SOURCES.md, section EU. eur-lex.europa.eu sits behind an AWS WAF, so
+Endpoints and formats: docs/sources.md, section EU. eur-lex.europa.eu sits behind an AWS WAF, so
 legal texts come from CELLAR (publications.europa.eu), which is not.
 """
 
@@ -11,7 +11,9 @@ from urllib.parse import urlencode
 from tracker.specs import (
     DocumentParser,
     EndpointSpec,
+    Expectations,
     FeedParser,
+    FollowSpec,
     JsonListParser,
     RelevanceMode,
     SourceSpec,
@@ -19,17 +21,22 @@ from tracker.specs import (
 from tracker.types import DocType
 
 AI_ACT_CELEX = "32024R1689"
+# Consolidated versions of an act are "0" + its CELEX without the sector digit: "02024R1689-20260727".
+AI_ACT_CONSOLIDATED = "0" + AI_ACT_CELEX[1:]
 
 # Consolidated versions of the AI Act, newest first. The consolidation links to its base act with
 # act_consolidated_consolidates_resource_legal (consolidation -> base); a new binding = a new
-# consolidated CELEX "02024R1689-YYYYMMDD", the most reliable amendment signal. Title and version
-# are computed here so the JSON list parser needs no special case.
+# consolidated CELEX "02024R1689-YYYYMMDD", the most reliable amendment signal. The same property also
+# links the consolidated versions of the 9 acts the AI Act amends (Reg. 2018/858, Dir. 2020/1828 ...):
+# only CELEX numbers starting with 02024R1689 are the AI Act's own (docs/sources.md, EU, corrected
+# 2026-12). Title and version are computed here so the JSON list parser needs no special case.
 _CONSOLIDATIONS_QUERY = f"""PREFIX cdm: <http://publications.europa.eu/ontology/cdm#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 SELECT DISTINCT ?celex ?version ?title WHERE {{
   ?base cdm:resource_legal_id_celex "{AI_ACT_CELEX}"^^xsd:string .
   ?consolidated cdm:act_consolidated_consolidates_resource_legal ?base ;
                 cdm:resource_legal_id_celex ?celex .
+  FILTER(STRSTARTS(STR(?celex), "{AI_ACT_CONSOLIDATED}"))
   BIND(STRAFTER(STR(?celex), "-") AS ?version)
   BIND(CONCAT("AI Act (Regulation (EU) 2024/1689): consolidated version of ", ?version) AS ?title)
 }}
@@ -82,7 +89,11 @@ eu_ai_act = SourceSpec(
                 title_field="title.value",
                 url_template="https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:{id}",
                 date_field="version.value",  # "20260727"
+                # Defence in depth: a server (or a mirror) answering without the FILTER must still not
+                # announce Reg. 2018/858's new version as the AI Act's.
+                keep_if=AI_ACT_CONSOLIDATED,
             ),
+            expect=Expectations(min_items=1),
             relevance="assume_ai_rule",
             doc_type=DocType.LAW,
         ),
@@ -167,29 +178,64 @@ eu_edpb = SourceSpec(
     ),
 )
 
-# The AI Act's legislative procedure 2021/0106(COD): every event (tabling, votes, signature,
-# corrigendum procedures) is an item. Titles are the Parliament's activity types
-# ("def/ep-activities/PLENARY_VOTE"); the structure is checked on a recorded non-AI procedure.
+OEIL_PROCEDURE = "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference={label}"
+EP_API = "https://data.europarl.europa.eu/api/v2/"
+# Procedures that must be followed whatever the list shows: 2025/0359(COD), the AI Act's 2026 amendment
+# (COM(2025) 836, the digital omnibus on AI, adopted as Reg. 2026/1744). Later AI files are discovered.
+PINNED_PROCEDURES = ("2025-0359",)
+# Activity types -> words people use; any other code reads as its last segment ("plenary vote").
+_EP_ACTIVITIES = {
+    "def/ep-activities/TABLING_PLENARY": "report tabled for plenary",
+    "def/ep-activities/REFERRAL": "referred to committee",
+    "def/ep-activities/COMMITTEE_ADOPTING_REPORT": "committee vote on the report",
+    "def/ep-activities/COMMITTEE_TABLING_REPORT": "draft report tabled in committee",
+    "def/ep-activities/INTERINSTITUTIONAL_NEGOTIATION": "interinstitutional negotiation (trilogue)",
+    "def/ep-activities/COMMITTEE_APPROVE_PROVISIONAL_AGREEMENT": "committee approves the trilogue agreement",
+    "def/ep-activities/PLENARY_AMEND_PROPOSAL": "Parliament's position adopted in plenary",
+}
+
+# Legislative procedures (COD) of the Parliament: the year's list names every file but not what it is
+# about, so each listed procedure is fetched once for its title, and the events of the AI ones (and of
+# the pinned ones) are items "<procedure>/<activity id>" titled "2025/0359(COD): plenary vote", dated,
+# linked to the OEIL procedure file (tracker.follow). The list is a date window: last year's procedures
+# leaving it is not a removal, and AI procedures already found keep being followed.
+# List parameters and shapes: docs/sources.md, EU, Parliament row (public code; verify live).
 eu_parliament = SourceSpec(
     id="eu_parliament",
     jurisdiction="EU",
     regulator="European Parliament",
-    homepage="https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2021/0106(COD)",
+    homepage="https://oeil.europarl.europa.eu/oeil/en/",
     endpoints=(
         EndpointSpec(
-            id="ai_act_procedure",
-            url="https://data.europarl.europa.eu/api/v2/procedures/2021-0106?format=application%2Fld%2Bjson",
+            id="ai_procedures",
+            url=EP_API + "procedures?process-type=COD&year={until:%Y}"
+            "&format=application%2Fld%2Bjson&offset=0&limit=500",
+            window_days=365,
+            headers={"Accept": "application/ld+json"},
             parser=JsonListParser(
-                items_path="data.consists_of",
-                id_field="activity_id",
-                title_field="had_activity_type",
-                date_field="activity_date",
-                url_template="https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file"
-                "?reference=2021/0106(COD)",
-                meta_fields=("occured_at_stage", "based_on_a_realization_of"),
+                items_path="data", id_field="process_id", title_field="label", url_template=OEIL_PROCEDURE
             ),
-            relevance="assume_ai_rule",
+            follow=FollowSpec(
+                url="procedures/{id}?format=application%2Fld%2Bjson",  # next to the list
+                entries=JsonListParser(
+                    items_path="data.consists_of",
+                    id_field="activity_id",
+                    title_field="had_activity_type",
+                    date_field="activity_date",
+                    meta_fields=("had_activity_type", "occured_at_stage", "based_on_a_realization_of"),
+                ),
+                label_field="data.label",  # "2025/0359(COD)"
+                title_field="data.process_title.en",
+                parent_url=OEIL_PROCEDURE,
+                # One URL per event (the procedure file, at the event): the alert outbox treats one URL
+                # as one news item, and each event is one.
+                entry_url=OEIL_PROCEDURE + "#{id}",
+                title_map=_EP_ACTIVITIES,
+                pinned=PINNED_PROCEDURES,
+            ),
+            relevance="classify",  # procedures about other things are listed, judged, not alerted
             doc_type=DocType.PROPOSAL,
+            expect=Expectations(min_items=1),
         ),
     ),
 )

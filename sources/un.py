@@ -1,6 +1,6 @@
 """United Nations: UN News, press releases (press.un.org) and the pages of the UN's AI bodies.
 
-Endpoints and formats: ../shared/SOURCES.md, section United Nations. No AI topic feed is known, so the
+Endpoints and formats: docs/sources.md, section United Nations. No AI topic feed is known, so the
 news feeds are filtered by relevance; the AI bodies' pages are about AI by construction.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 from tracker.specs import (
     DocumentParser,
     EndpointSpec,
+    Expectations,
     FeedParser,
     LinksParser,
     RelevanceMode,
@@ -46,29 +47,64 @@ un_press = SourceSpec(
     ),
 )
 
-# (endpoint prefix, page, relevance of what it publishes)
-_AI_BODIES: tuple[tuple[str, str, RelevanceMode], ...] = (
-    ("advisory_body", "https://www.un.org/ai-advisory-body", "assume_ai_other"),
-    (
-        "scientific_panel",
-        "https://www.un.org/independent-international-scientific-panel-ai/en",
-        "assume_ai_other",
-    ),
-    ("global_dialogue", "https://www.un.org/global-dialogue-ai-governance/en", "assume_ai_other"),
-    # The digital office covers more than AI (the Global Digital Compact, connectivity): judged per document.
-    ("digital_office", "https://www.un.org/digital-emerging-technologies/", "classify"),
+# The microsites' file directories (docs/sources.md, United Nations, corrected 2026-12). Each body has
+# its own: the Advisory Body's reports sit in the main un.org site's files, the digital office's in its
+# own Drupal site's, and only the two bodies set up in 2025 use "<microsite>/sites/default/files/YYYY-MM/".
+# The host is left open (mirrors, test servers); a link to another body's files is not this body's news.
+_DOCUMENT = r"[^?#]+\.(pdf|docx?)($|\?)"
+ADVISORY_BODY_FILES = r"^https?://[^/]+/sites/un2\.un\.org/files/" + _DOCUMENT
+DIGITAL_OFFICE_FILES = (
+    r"^https?://[^/]+/digital-emerging-technologies/sites/www\.un\.org\.techenvoy/files/" + _DOCUMENT
 )
 
 
-def _body_endpoints(prefix: str, url: str, relevance: RelevanceMode) -> tuple[EndpointSpec, EndpointSpec]:
-    """A body's uploaded documents as items (a new report is a new item), and its main text as a document."""
+def _microsite_files(microsite: str) -> str:
+    return rf"^https?://[^/]+/{microsite}/sites/default/files/\d{{4}}-\d{{2}}/" + _DOCUMENT
+
+
+# (endpoint prefix, page, document link pattern, relevance of what it publishes, expected documents)
+_AI_BODIES: tuple[tuple[str, str, str, RelevanceMode, int | None], ...] = (
+    ("advisory_body", "https://www.un.org/ai-advisory-body", ADVISORY_BODY_FILES, "assume_ai_other", 1),
+    (
+        "scientific_panel",
+        "https://www.un.org/independent-international-scientific-panel-ai/en",
+        _microsite_files("independent-international-scientific-panel-ai"),
+        "assume_ai_other",
+        None,
+    ),
+    (
+        "global_dialogue",
+        "https://www.un.org/global-dialogue-ai-governance/en",
+        _microsite_files("global-dialogue-ai-governance"),
+        "assume_ai_other",
+        None,
+    ),
+    # The digital office covers more than AI (the Global Digital Compact, connectivity): judged per document.
+    (
+        "digital_office",
+        "https://www.un.org/digital-emerging-technologies/",
+        DIGITAL_OFFICE_FILES,
+        "classify",
+        1,
+    ),
+)
+
+
+def _body_endpoints(
+    prefix: str, url: str, files: str, relevance: RelevanceMode, min_documents: int | None
+) -> tuple[EndpointSpec, EndpointSpec]:
+    """A body's uploaded documents as items (a new report is a new item), and its main text as a document.
+
+    Bodies known to have documents declare it: a page where the pattern matches none is broken, never
+    an empty list (the Advisory Body's endpoint once matched 0 of its reports for months)."""
     return (
         EndpointSpec(
             id=f"{prefix}_documents",
             url=url,
-            parser=LinksParser(link_pattern=r"/sites/default/files/.+\.(pdf|docx?)($|\?)"),
+            parser=LinksParser(link_pattern=files),
             relevance=relevance,
             doc_type=DocType.REPORT,
+            expect=Expectations(min_items=min_documents),
         ),
         EndpointSpec(
             id=f"{prefix}_page",

@@ -49,8 +49,8 @@ SERVED: dict[str, tuple[Path, str]] = {
     "eu_ai_office/news": (FIXTURES / "eu/digital_strategy.reconstructed.rss", RSS),
     "eu_edpb/news": (FIXTURES / "eu/edpb_news.reconstructed.rss", RSS),
     "eu_edpb/publications": (FIXTURES / "eu/edpb_news.reconstructed.rss", RSS),
-    "eu_parliament/ai_act_procedure": (
-        SAMPLES / "eu/ep_opendata_api_v2_procedure_2023-0156_trimmed_2026-09-11.json",
+    "eu_parliament/ai_procedures": (
+        FIXTURES / "eu/ep_opendata_procedures_list.reconstructed.json",
         "application/ld+json",
     ),
     "us_ftc/press_releases": (FIXTURES / "us/ftc_press_release.reconstructed.xml", RSS),
@@ -81,13 +81,18 @@ for _channel in (
 ):
     SERVED[f"cn_cac/{_channel}"] = (FIXTURES / "cn/cac_jsonlist_wxfb.reconstructed.json", JSON)
 for _body in ("advisory_body", "scientific_panel", "global_dialogue", "digital_office"):
-    _page = (
-        "un_ai-advisory-body.reconstructed.html"
-        if _body == "advisory_body"
-        else "un/scientific_panel_page.reconstructed.html"
-    )
     for _kind in ("documents", "page"):
-        SERVED[f"un_ai_bodies/{_body}_{_kind}"] = (FIXTURES / _page, "text/html")
+        SERVED[f"un_ai_bodies/{_body}_{_kind}"] = (
+            FIXTURES / f"un/{_body}_page.reconstructed.html",
+            "text/html",
+        )
+# The Parliament's procedures the list names, followed next to it (2026-0120 answers 404: carried on).
+FOLLOWED = {
+    "/eu_parliament/procedures/2025-0359": FIXTURES / "eu/ep_opendata_procedure_2025-0359.reconstructed.json",
+    "/eu_parliament/procedures/2026-0118": FIXTURES / "eu/ep_opendata_procedure_2026-0118.reconstructed.json",
+    "/eu_parliament/procedures/2023-0156": SAMPLES
+    / "eu/ep_opendata_api_v2_procedure_2023-0156_trimmed_2026-09-11.json",
+}
 
 
 def _rss_item(guid: str, title: str, link: str, summary: str, date: str) -> str:
@@ -280,6 +285,8 @@ def _serve(server: FixtureServer) -> dict[str, dict[str, object]]:
     # The column's relative links resolve next to it: the detail pages of the two new consultations.
     for path in (MINORS, APPS):
         server.route(f"/cn_cac/{path}.htm", file_resp(CAC / f"{path}.htm"))
+    for route, record in FOLLOWED.items():
+        server.route(route, file_resp(record, "application/ld+json"))
     return overrides
 
 

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from sqlmodel import Session, select
+
+from tests.fixture_server import FixtureServer, Resp
 from tests.paths import FIXTURES, SAMPLES
 from tests.sources_support import document, endpoint, items, judged
+from tracker.check import run_checks
+from tracker.config import Config
+from tracker.db import make_engine
+from tracker.models import Change, Item
 from tracker.normalise import content_hash
-from tracker.types import DocType, RelevanceLabel
+from tracker.types import DecodedBody, DocType, ExtractionError, RelevanceLabel
 
 CEST = timezone(timedelta(hours=2))
 RSS = "application/rss+xml"
+SPARQL = "application/sparql-results+json"
+
+
+def _loopback_config(sources: dict[str, object]) -> Config:
+    fetch = {"allow_private_addresses": True, "respect_robots": False, "per_host_delay": 0, "retries": 0}
+    return Config.model_validate({"fetch": fetch, "sources": sources})
 
 
 def test_eurlex_oj_l_feed() -> None:
@@ -49,7 +64,10 @@ def test_ai_act_consolidated_versions_from_sparql() -> None:
     ep = endpoint("eu_ai_act/consolidated")
     query = parse_qs(urlsplit(ep.url).query)["query"][0]
     assert '"32024R1689"' in query and "act_consolidated_consolidates_resource_legal" in query
+    # The property also links the consolidations of the 9 acts the AI Act amends: only its own.
+    assert 'FILTER(STRSTARTS(STR(?celex), "02024R1689"))' in query
     assert ep.headers["Accept"] == "application/sparql-results+json"
+    assert ep.expect.min_items == 1
     result = items(
         "eu_ai_act/consolidated",
         FIXTURES / "eu/cellar_sparql_consolidations.reconstructed.json",
@@ -67,6 +85,60 @@ def test_ai_act_consolidated_versions_from_sparql() -> None:
     assert latest.title == "AI Act (Regulation (EU) 2024/1689): consolidated version of 20260727"
     labels = {v[0].label for v in judged("eu_ai_act/consolidated", result).values()}
     assert labels == {RelevanceLabel.AI_RULE}  # every version of the AI Act is an AI rule
+
+
+def test_amended_acts_consolidations_are_dropped_even_if_the_server_returns_them(
+    http_server: FixtureServer, db_url: str
+) -> None:
+    """Defence in depth: a server (or mirror) that ignores the FILTER returns Reg. 2018/858's new
+    version; the endpoint still reports only the AI Act's, through the real fetch and check."""
+    path = FIXTURES / "eu/cellar_sparql_consolidations.reconstructed.json"
+    data = json.loads(path.read_text("utf-8"))
+    served = [b["celex"]["value"] for b in data["results"]["bindings"]]
+    assert {c[:10] for c in served} >= {"02018R0858", "02020L1828", "02024R1689"}
+    before = json.dumps(data)
+    amended = dict(data["results"]["bindings"][5], celex={"type": "literal", "value": "02018R0858-20261015"})
+    data["results"]["bindings"].insert(0, amended)
+    http_server.route(
+        "/sparql", Resp(body=before, content_type=SPARQL), Resp(body=json.dumps(data), content_type=SPARQL)
+    )
+    config = _loopback_config(
+        {"eu_ai_act": {"endpoints": {"consolidated": {"url": http_server.url("/sparql")}}}}
+    )
+    engine = make_engine(db_url)
+    (first,) = run_checks(config, engine, ["eu_ai_act/consolidated"])
+    assert (first.status, first.items) == ("ok", 3)
+    (second,) = run_checks(config, engine, ["eu_ai_act/consolidated"])
+    assert (second.status, second.new, second.changed) == ("ok", 0, 0)
+    assert len(http_server.requests) == 2  # both answers were read from the loopback server
+    with Session(engine) as session:
+        ids = {
+            i.stable_id
+            for i in session.exec(select(Item).where(Item.endpoint_key == "eu_ai_act/consolidated"))
+        }
+        assert ids == {"02024R1689-20260727", "02024R1689-20240712"}
+        assert session.exec(select(Change)).all() == []
+
+
+def test_an_answer_of_only_amended_acts_is_broken_not_empty() -> None:
+    from tracker.derive import derive
+
+    body = json.dumps(
+        {
+            "head": {"vars": ["celex"]},
+            "results": {
+                "bindings": [
+                    {
+                        "celex": {"value": "02018R0858-20240802"},
+                        "version": {"value": "20240802"},
+                        "title": {"value": "x"},
+                    }
+                ]
+            },
+        }
+    ).encode()
+    with pytest.raises(ExtractionError, match="1 dropped by keep_if"):
+        derive(endpoint("eu_ai_act/consolidated"), body, "application/sparql-results+json", "https://x.eu/")
 
 
 def test_presscorner_search_sample() -> None:
@@ -165,22 +237,67 @@ def test_edpb_publications_are_guidance_by_default() -> None:
     assert endpoint("eu_edpb/news").doc_type == DocType.NEWS
 
 
+def test_parliament_follows_procedures_instead_of_one_fixed_id() -> None:
+    ep = endpoint("eu_parliament/ai_procedures")
+    assert "2021-0106" not in ep.url  # finished in 2024
+    listed = urlsplit(ep.resolved_url(date(2026, 12, 10)))
+    assert listed.path == "/api/v2/procedures"
+    assert parse_qs(listed.query)["year"] == ["2026"] and parse_qs(listed.query)["process-type"] == ["COD"]
+    assert ep.follow is not None and "2025-0359" in ep.follow.pinned  # the AI Act's 2026 amendment
+    assert ep.expect.min_items == 1
+    # The followed record is fetched next to the list, so a mirror URL for the list serves both.
+    assert not ep.follow.url.startswith("http")
+
+
 def test_parliament_procedure_events_on_the_recorded_shape() -> None:
-    result = items(
-        "eu_parliament/ai_act_procedure",
-        SAMPLES / "eu/ep_opendata_api_v2_procedure_2023-0156_trimmed_2026-09-11.json",
-        "application/ld+json",
+    """The follow declaration on the recorded procedure record (a customs file, read as if pinned)."""
+    from tracker.follow import read_followed
+    from tracker.relevance import RelevanceClassifier
+
+    ep = endpoint("eu_parliament/ai_procedures")
+    assert ep.follow is not None
+    path = SAMPLES / "eu/ep_opendata_api_v2_procedure_2023-0156_trimmed_2026-09-11.json"
+    decoded = DecodedBody(text=path.read_text("utf-8"), encoding="utf-8", kind="json")
+    base = "https://data.europarl.europa.eu/api/v2/procedures/2023-0156?format=application%2Fld%2Bjson"
+    found = read_followed(
+        decoded,
+        base,
+        "2023-0156",
+        ep.follow,
+        RelevanceClassifier(),
+        pinned=True,
+        language="en",
+        jurisdiction="EU",
     )
-    assert len(result.items) == 18
-    first = result.items[0]
-    assert first.stable_id == "2023-0156-DEPOT-2024-02-28"
-    assert first.title == "def/ep-activities/TABLING_PLENARY"
+    parent, events = found[0], found[1:]
+    assert parent.stable_id == "2023-0156"
+    assert parent.title.startswith("2023/0156(COD): Establishing the Union Customs Code")
+    assert parent.url == "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2023/0156(COD)"
+    assert parent.published_at == datetime(2023, 10, 19, tzinfo=UTC)  # its first event
+    assert len(events) == 18
+    first = events[0]
+    assert first.stable_id == "2023-0156/2023-0156-DEPOT-2024-02-28"
+    assert first.title == "2023/0156(COD): report tabled for plenary"
     assert first.published_at == datetime(2024, 2, 28, tzinfo=UTC)
-    assert (
-        first.url == "https://oeil.secure.europarl.europa.eu/oeil/en/procedure-file?reference=2021/0106(COD)"
+    assert first.url == (
+        "https://oeil.europarl.europa.eu/oeil/en/procedure-file?reference=2023/0156(COD)"
+        "#2023-0156-DEPOT-2024-02-28"
     )
     assert first.meta["based_on_a_realization_of"] == "eli/dl/doc/A-9-2024-0065"
-    # Every event of the AI Act's procedure is about the AI Act.
-    assert {v[0].label for v in judged("eu_parliament/ai_act_procedure", result).values()} == {
-        RelevanceLabel.AI_RULE
-    }
+    assert first.summary.startswith("Establishing the Union Customs Code")
+    titles = {e.title.split(": ", 1)[1] for e in events}
+    assert "plenary vote" in titles and not any("def/" in t or "_" in t for t in titles)
+    assert len({e.stable_id for e in events}) == 18 and len({e.url for e in events}) == 18
+    # Not pinned and not about AI: the parent is kept (judged once), its events are not followed.
+    unpinned = ep.follow.model_copy(update={"pinned": ()})
+    alone = read_followed(
+        decoded,
+        base,
+        "2023-0156",
+        unpinned,
+        RelevanceClassifier(),
+        pinned=False,
+        language="en",
+        jurisdiction="EU",
+    )
+    assert [i.stable_id for i in alone] == ["2023-0156"] and alone[0].meta["follow"] == "other"

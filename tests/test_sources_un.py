@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin
 
 from sources.un import un_ai_bodies
 from tests.paths import FIXTURES, SAMPLES
-from tests.sources_support import document, items, judged
+from tests.sources_support import document, endpoint, items, judged
 from tracker.relevance import RelevanceClassifier
-from tracker.types import DocType, RelevanceLabel
+from tracker.types import DocType, ItemsExtraction, RelevanceLabel
 
 EDT = timezone(timedelta(hours=-4))
 RSS = "application/rss+xml"
@@ -46,13 +48,38 @@ def test_press_release_texts_are_about_ai() -> None:
         assert classifier.classify("", text, language="en", jurisdiction="UN").is_ai, name
 
 
+UN = FIXTURES / "un"
+PAGES = {
+    "advisory_body": ("advisory_body_page", "https://www.un.org/ai-advisory-body"),
+    "scientific_panel": (
+        "scientific_panel_page",
+        "https://www.un.org/independent-international-scientific-panel-ai/en",
+    ),
+    "global_dialogue": ("global_dialogue_page", "https://www.un.org/global-dialogue-ai-governance/en"),
+    "digital_office": ("digital_office_page", "https://www.un.org/digital-emerging-technologies/"),
+}
+# The pattern every body used until 2026-12, right only for the two microsites set up in 2025
+OLD_PATTERN = r"/sites/default/files/.+\.(pdf|docx?)($|\?)"
+ADVISORY_FILES = "https://www.un.org/sites/un2.un.org/files/"
+TECHENVOY_FILES = "https://www.un.org/digital-emerging-technologies/sites/www.un.org.techenvoy/files/"
+PANEL_FILES = "https://www.un.org/independent-international-scientific-panel-ai/sites/default/files/"
+
+
+def _documents(body: str) -> ItemsExtraction:
+    name, url = PAGES[body]
+    return items(f"un_ai_bodies/{body}_documents", UN / f"{name}.reconstructed.html", "text/html", url=url)
+
+
+def _all_links(body: str) -> list[str]:
+    """Every link of the page (chrome included), resolved: what a pattern is tested against."""
+    name, url = PAGES[body]
+    html = (UN / f"{name}.reconstructed.html").read_text("utf-8")
+    return [urljoin(url, href) for href in re.findall(r'href="([^"]+)"', html)]
+
+
 def test_ai_body_endpoints() -> None:
     ids = [e.id for e in un_ai_bodies.endpoints]
-    assert ids == [
-        f"{body}_{kind}"
-        for body in ("advisory_body", "scientific_panel", "global_dialogue", "digital_office")
-        for kind in ("documents", "page")
-    ]
+    assert ids == [f"{body}_{kind}" for body in PAGES for kind in ("documents", "page")]
     by_id = {e.id: e for e in un_ai_bodies.endpoints}
     assert (
         by_id["advisory_body_documents"].url
@@ -61,29 +88,93 @@ def test_ai_body_endpoints() -> None:
     )
     assert by_id["digital_office_documents"].relevance == "classify"  # its office covers more than AI
     assert by_id["scientific_panel_documents"].relevance == "assume_ai_other"
+    # Bodies known to have documents: a page where the pattern matches none is broken, not empty.
+    assert by_id["advisory_body_documents"].expect.min_items == 1
+    assert by_id["digital_office_documents"].expect.min_items == 1
+    # Every body has its own file directory: no two share a link pattern.
+    patterns = {by_id[f"{body}_documents"].parser.link_pattern for body in PAGES}  # type: ignore[union-attr]
+    assert len(patterns) == 4
+
+
+def test_the_old_pattern_matches_none_of_the_advisory_body_reports() -> None:
+    """The bug of issue 13: 0 of the Advisory Body's reports matched /sites/default/files/."""
+    reports = [u for u in _all_links("advisory_body") if u.startswith(ADVISORY_FILES) and u.endswith(".pdf")]
+    assert len(reports) >= 9
+    old = re.compile(OLD_PATTERN, re.IGNORECASE)
+    assert [u for u in reports if old.search(u)] == []
+    found = {i.url for i in _documents("advisory_body").items}
+    assert found and found <= set(reports) | {
+        ADVISORY_FILES + "governing_ai_for_humanity_final_report_en.pdf"
+    }
+
+
+def test_advisory_body_reports_are_items() -> None:
+    result = _documents("advisory_body")
+    files = [i.url.removeprefix(ADVISORY_FILES) for i in result.items]
+    assert files == [
+        "governing_ai_for_humanity_final_report_en.pdf",
+        *(f"governing_ai_for_humanity_final_report_{lang}.pdf" for lang in ("ar", "es", "fr", "ru", "zh")),
+        "ai_advisory_body_interim_report.pdf",
+        "ai_risk_global_pulse_check.pdf",
+        "ai_opportunity_scan.pdf",
+    ]  # the EN link with a tracking parameter is the same report; chrome, other bodies' files and
+    # OHCHR's /sites/default/files/ PDF are not the body's documents
+    assert result.items[0].title == "Governing AI for Humanity - Final Report"
+    verdicts = judged("un_ai_bodies/advisory_body_documents", result)
+    assert {v for v in verdicts.values()} == {(verdicts[result.items[0].stable_id][0], DocType.REPORT.value)}
+    assert verdicts[result.items[0].stable_id][0].label is RelevanceLabel.AI_OTHER
+
+
+def test_digital_office_documents_are_its_own_files() -> None:
+    result = _documents("digital_office")
+    assert [i.url.removeprefix(TECHENVOY_FILES) for i in result.items] == [
+        "Global-Digital-Compact_background-note.pdf",
+        "general-assembly/ODET_SG_report_AI_capacity_building_2026.pdf",
+        "ODET_brochure.docx",
+    ]  # not the Advisory Body's report, ITU's PDF, nor the privacy notice in the footer
+    old = re.compile(OLD_PATTERN, re.IGNORECASE)
+    assert not any(old.search(i.url) for i in result.items)  # the old pattern dropped all three
+    # Judged one by one: the office covers more than AI.
+    labels = [v[0].label for v in judged("un_ai_bodies/digital_office_documents", result).values()]
+    assert labels[0] is RelevanceLabel.NOT_AI and labels[1] is not RelevanceLabel.NOT_AI
 
 
 def test_scientific_panel_documents_are_items() -> None:
-    path = FIXTURES / "un/scientific_panel_page.reconstructed.html"
-    url = "https://www.un.org/independent-international-scientific-panel-ai/en"
-    result = items("un_ai_bodies/scientific_panel_documents", path, "text/html", url=url)
-    assert [(i.url, i.title) for i in result.items] == [
+    result = _documents("scientific_panel")
+    assert [(i.url.removeprefix(PANEL_FILES), i.title) for i in result.items] == [
         (
-            "https://www.un.org/sites/default/files/2025-08/a-res-79-325-terms-of-reference.pdf",
+            "2025-08/a-res-79-325-terms-of-reference.pdf",
             "Resolution A/RES/79/325: terms of reference and modalities",
         ),
-        (
-            "https://www.un.org/sites/default/files/2026-02/call-for-nominations-scientific-panel-ai.pdf",
-            "Call for nominations of Panel members",
-        ),
-        ("https://www.un.org/sites/default/files/2026-06/panel-members-list.pdf", "Members of the Panel"),
-    ]  # not the header's brand guide, the footer's privacy notice, nor the members web page
+        ("2026-02/call-for-nominations-scientific-panel-ai.pdf", "Call for nominations of Panel members"),
+        ("2026-06/panel-members-list.pdf", "Members of the Panel"),
+    ]  # not the brand guide, the privacy notice, the members web page, nor the other bodies' files
     verdicts = judged("un_ai_bodies/scientific_panel_documents", result)
     assert {v[0].label for v in verdicts.values()} == {RelevanceLabel.AI_OTHER}
 
 
+def test_global_dialogue_documents_are_items() -> None:
+    result = _documents("global_dialogue")
+    assert [i.url.rsplit("/", 2)[-2:] for i in result.items] == [
+        ["2026-05", "concept-note-global-dialogue-2026.pdf"],
+        ["2026-07", "global-dialogue-geneva-programme.pdf"],
+    ]
+    assert all("/global-dialogue-ai-governance/sites/default/files/" in i.url for i in result.items)
+
+
+def test_a_pattern_matching_nothing_is_left_to_the_declared_expectations() -> None:
+    # The advisory body's pattern on a page with none of its files: the extractor answers an empty list,
+    # and the declared min_items=1 is what turns that into "broken" (tracker.expectations).
+    name, _ = PAGES["global_dialogue"]
+    page = UN / f"{name}.reconstructed.html"
+    assert sum(u.endswith(".pdf") for u in _all_links("global_dialogue")) == 6
+    result = items("un_ai_bodies/advisory_body_documents", page, "text/html", url=PAGES["advisory_body"][1])
+    assert result.items == ()
+    assert endpoint("un_ai_bodies/advisory_body_documents").expect.min_items == 1
+
+
 def test_scientific_panel_page_text() -> None:
-    path = FIXTURES / "un/scientific_panel_page.reconstructed.html"
+    path = UN / "scientific_panel_page.reconstructed.html"
     doc = document("un_ai_bodies/scientific_panel_page", path, "text/html")
     assert doc.title == "Independent International Scientific Panel on Artificial Intelligence"
     texts = [b.text for b in doc.blocks]
@@ -91,18 +182,14 @@ def test_scientific_panel_page_text() -> None:
     assert not any("Privacy notice" in t or "dataLayer" in t for t in texts)
 
 
-def test_advisory_body_page_of_the_extractor_tests() -> None:
-    # The extractor's own reconstruction of the advisory body page, read with this source's declaration.
-    path = FIXTURES / "un_ai-advisory-body.reconstructed.html"
-    result = items(
-        "un_ai_bodies/advisory_body_documents", path, "text/html", url="https://www.un.org/ai-advisory-body"
+def test_advisory_body_page_text_follows_the_recorded_excerpt() -> None:
+    doc = document(
+        "un_ai_bodies/advisory_body_page", UN / "advisory_body_page.reconstructed.html", "text/html"
     )
-    assert [i.url for i in result.items] == [
-        "https://www.un.org/sites/default/files/governing_ai_for_humanity_final_report_en.pdf",
-        "https://www.un.org/sites/default/files/2024-09/governing_ai_for_humanity_final_report_fr.PDF",
-        "https://www.un.org/sites/default/files/2023-12/ai_advisory_body_interim_report.pdf",
-    ]
-    assert result.items[2].title == "ai_advisory_body_interim_report.pdf"  # an image link: the file name
-    verdicts = judged("un_ai_bodies/advisory_body_documents", result)
-    assert set(verdicts.values()) == {(verdicts[result.items[0].stable_id][0], DocType.REPORT.value)}
-    assert verdicts[result.items[0].stable_id][0].label is RelevanceLabel.AI_OTHER
+    text = " ".join(b.text for b in doc.blocks)
+    excerpt = (SAMPLES / "un/text-excerpts/un.org_ai-advisory-body_s08.excerpt.txt").read_text("utf-8")
+    for sentence in (
+        "Proposing seven recommendations to address gaps in current AI governance arrangements",
+        "builds on months of work, including extensive global consultations",
+    ):
+        assert sentence in excerpt and sentence in text

@@ -58,6 +58,7 @@ from tracker.store import (
 )
 from tracker.types import (
     ChangeKind,
+    DecodedBody,
     DocumentExtraction,
     ErrorClass,
     ExtractionError,
@@ -71,6 +72,7 @@ from tracker.worker import shared_worker
 
 log = logging.getLogger("tracker.check")
 T = TypeVar("T")
+Derived = tuple[DecodedBody, DocumentExtraction | ItemsExtraction]
 
 
 @dataclass
@@ -196,7 +198,7 @@ class Checker:
             shrink_ratio=self.config.check.shrink_ratio,
         )
         if verdict.error_class is ErrorClass.SHRUNK:
-            verdict = await self._judge_shrunk(endpoint, key, result, state, verdict)
+            verdict = await self._judge_shrunk(source, endpoint, key, result, state, verdict)
         report.status, report.error_class, report.reason = (
             verdict.status.value,
             verdict.error_class.value if verdict.error_class else None,
@@ -233,9 +235,7 @@ class Checker:
             await self._write(lambda s: self._store(s, ctx, result, "", None, None, body_sha, report))
             return
         try:
-            decoded, extraction = await self._in_thread(
-                derive, endpoint, result.body, result.headers.get("content-type", ""), result.final_url
-            )
+            decoded, extraction = await self._in_thread(self._deriver(source, state), endpoint, result)
         except (ExtractionError, ValueError) as exc:
             broken = isinstance(exc, ExtractionError)
             report.status = (ResponseStatus.BROKEN if broken else ResponseStatus.ERROR).value
@@ -339,6 +339,8 @@ class Checker:
             self._persist_changes(session, ctx, outcome, snapshot_id, report)
             state.last_content_hash = chash
         state.baseline_done = True
+        if encoding:  # the same-bytes path decodes nothing and knows no encoding: keep the last one
+            state.last_encoding = encoding[:32]
         state.last_raw_sha256 = body_sha
         state.last_extractor_version = ctx.extractor_version
         mark_success(session, state, result, now, self.config)
@@ -369,8 +371,33 @@ class Checker:
         )
         self._record_failure(session, source, key, report, now)
 
+    @staticmethod
+    def _deriver(
+        source: SourceSpec, state: KnownState | None
+    ) -> Callable[[EndpointSpec, FetchResult], Derived]:
+        """derive, told what a body that declares no charset is most likely in: the encoding this endpoint
+        was read in last time, the source's language (a CAC page is Chinese) - never a per-check guess."""
+
+        def run(endpoint: EndpointSpec, result: FetchResult) -> Derived:
+            return derive(
+                endpoint,
+                result.body,
+                result.headers.get("content-type", ""),
+                result.final_url,
+                language=source.language,
+                previous_encoding=state.last_encoding if state else None,
+            )
+
+        return run
+
     async def _judge_shrunk(
-        self, endpoint: EndpointSpec, key: str, result: FetchResult, state: KnownState | None, shrunk: Verdict
+        self,
+        source: SourceSpec,
+        endpoint: EndpointSpec,
+        key: str,
+        result: FetchResult,
+        state: KnownState | None,
+        shrunk: Verdict,
     ) -> Verdict:
         """A body the shrink rule holds back, read once more: if it extracts as a whole answer (it meets
         the endpoint's expectations and its count is usual for its history) it is content, so one large
@@ -380,9 +407,7 @@ class Checker:
         if len(history) < self.config.check.drift_min_history:
             return shrunk
         try:
-            _, extraction = await self._in_thread(
-                derive, endpoint, result.body, result.headers.get("content-type", ""), result.final_url
-            )
+            _, extraction = await self._in_thread(self._deriver(source, state), endpoint, result)
         except (ExtractionError, ValueError):
             return shrunk
         breach = check_expectations(endpoint, extraction) or check_drift(

@@ -8,7 +8,12 @@ setting that is often wrong. Labels are corrected where servers are known to lie
 - Bytes that are valid UTF-8 and not plain ASCII are UTF-8, whatever a legacy label says: valid UTF-8
   almost never happens by accident in GB18030 or Latin-1 text, while UTF-8 sites that kept an old
   iso-8859-1 header or <meta charset="gb2312"> are common.
-- A label that does not decode the bytes strictly is skipped in favour of the next clue.
+- A label that does not decode the bytes strictly is skipped in favour of the next clue, and so is a
+  windows-1252 label whose text is plainly another script read as Latin (tracker.charset_candidates).
+
+When nothing declares the charset (or every declaration is wrong), the choice is stable from check to
+check: UTF-8 when the bytes are UTF-8, else the first of the endpoint's previous encoding and the source
+language's encodings that fits (tracker.charset_candidates); a detector's guess only when neither exists.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import codecs
 import logging
 import re
 
+from tracker.charset_candidates import is_plausible_text, remembered_codec, stable_candidates
 from tracker.types import DecodedBody
 
 log = logging.getLogger(__name__)
@@ -35,6 +41,7 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([-\w.:]+)["']"
 _DECLARATION_WINDOW = 8192  # WHATWG scans 1024 bytes; real pages put <meta> after long <script>s
 _DETECTION_WINDOW = 256 * 1024  # detection on a sample: enough to be sure, fast on 25 MB bodies
 _LOSSY_LIMIT = 0.1  # more than 10 % replacement characters: the bytes are not text
+_FEW_REPLACEMENTS = 0.01  # a known candidate with at most 1 % broken characters: a few corrupt bytes
 
 
 def normalise_charset(label: str) -> str | None:
@@ -93,11 +100,43 @@ def _decode_labelled(body: bytes, label: str | None, *, in_markup: bool) -> tupl
         as_utf8 = _utf8_with_non_ascii(body)
         if as_utf8 is not None:
             return as_utf8, "utf-8"
+    if codec == "cp1252":
+        # Every byte means something in Latin-1, so this label fits any body: a GB page behind a server's
+        # default iso-8859-1 header reads as mojibake. Such text is no fit.
+        decoded = _single_byte_latin(body)
+        return decoded if is_plausible_text(decoded[0]) else None
     text = _strict(body, codec)
-    if text is None and codec == "cp1252":
-        # cp1252 leaves five bytes undefined; Latin-1 maps every byte.
-        return body.decode("latin-1"), "latin-1"
     return (text, codec) if text is not None else None
+
+
+def _single_byte_latin(body: bytes) -> tuple[str, str]:
+    text = _strict(body, "cp1252")
+    # cp1252 leaves five bytes undefined; Latin-1 maps every byte.
+    return (text, "cp1252") if text is not None else (body.decode("latin-1"), "latin-1")
+
+
+def _decode_stable(body: bytes, candidates: list[str]) -> tuple[str, str] | None:
+    """The first candidate that decodes the whole body strictly into plausible text."""
+    for codec in candidates:
+        if codec == "cp1252":
+            decoded: tuple[str, str] | None = _single_byte_latin(body)
+        else:
+            text = _strict(body, codec)
+            decoded = (text, codec) if text is not None else None
+        if decoded is not None and is_plausible_text(decoded[0]):
+            return decoded
+    return None
+
+
+def _decode_stable_lossy(body: bytes, candidates: list[str], url: str) -> tuple[str, str] | None:
+    """The first candidate that fits all but a few corrupt bytes (a page cut mid-character)."""
+    for codec in candidates:
+        text = body.decode(codec, errors="replace")
+        replaced = text.count("\ufffd")
+        if replaced <= _FEW_REPLACEMENTS * len(text) and is_plausible_text(text):
+            log.warning("invalid %s bytes in %s; replaced %d characters", codec, url or "body", replaced)
+            return text, codec
+    return None
 
 
 def _detect(body: bytes) -> tuple[str, str] | None:
@@ -117,7 +156,13 @@ def _detect(body: bytes) -> tuple[str, str] | None:
     return (text, codec) if text is not None else None
 
 
-def _decode_text(body: bytes, content_type_header: str | None, url: str) -> tuple[str, str]:
+def _decode_text(
+    body: bytes,
+    content_type_header: str | None,
+    url: str,
+    language: str | None = None,
+    previous_encoding: str | None = None,
+) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if body.startswith(bom):
             text = _strict(body, codec)
@@ -140,6 +185,17 @@ def _decode_text(body: bytes, content_type_header: str | None, url: str) -> tupl
             return decoded
         if label:
             log.info("charset %r does not decode %s; trying the next clue", label, url or "the body")
+    # Nothing declared the charset, or every declaration was wrong: a stable choice from here on.
+    candidates = stable_candidates(language, previous_encoding)
+    if body.isascii():
+        if b"\x1b" in body:  # ISO-2022-JP is 7-bit too: only its codec reads the escape sequences
+            stable = _decode_stable(body, candidates)
+            if stable is not None:
+                return stable
+        text = body.decode("ascii")
+        remembered = remembered_codec(previous_encoding)
+        # Any ASCII-compatible encoding reads it; keep the one remembered, so that it is not forgotten.
+        return text, remembered if remembered and _strict(body, remembered) == text else "utf-8"
     text = _strict(body, "utf-8")
     if text is not None:
         return text, "utf-8"
@@ -149,6 +205,9 @@ def _decode_text(body: bytes, content_type_header: str | None, url: str) -> tupl
     # Mostly good UTF-8 with a few broken sequences (a CMS that cut a character in two) is UTF-8;
     # asking detection would trade a few lost characters for a wrong code page on the whole page.
     if valid_non_ascii < replaced:
+        stable = _decode_stable(body, candidates) or _decode_stable_lossy(body, candidates, url)
+        if stable is not None:
+            return stable
         detected = _detect(body)
         if detected is not None:
             return detected
@@ -202,13 +261,24 @@ def sniff_kind(body: bytes, content_type: str, url: str) -> str:
     return "text"
 
 
-def decode_body(body: bytes, content_type_header: str | None, url: str = "") -> DecodedBody:
-    """Decode a fetched body. PDFs are not decoded (text is ""; the extractor reads the bytes)."""
+def decode_body(
+    body: bytes,
+    content_type_header: str | None,
+    url: str = "",
+    *,
+    language: str | None = None,
+    previous_encoding: str | None = None,
+) -> DecodedBody:
+    """Decode a fetched body. PDFs are not decoded (text is ""; the extractor reads the bytes).
+
+    `language` is the source's (ISO 639-1) and `previous_encoding` what this endpoint's last good body was
+    decoded with: the stable clues for a body that does not declare its charset.
+    """
     mime = (content_type_header or "").split(";")[0].strip().lower()
     kind = sniff_kind(body, mime, url)
     if kind == "pdf":
         return DecodedBody(text="", encoding="binary", kind="pdf")
     if not body:
         return DecodedBody(text="", encoding="utf-8", kind=kind)
-    text, encoding = _decode_text(body, content_type_header, url)
+    text, encoding = _decode_text(body, content_type_header, url, language, previous_encoding)
     return DecodedBody(text=text, encoding=encoding, kind=kind)

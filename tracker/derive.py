@@ -9,8 +9,18 @@ from tracker.types import DecodedBody, Extraction
 
 
 def derive(
-    endpoint: EndpointSpec, body: bytes, content_type: str, url: str
+    endpoint: EndpointSpec,
+    body: bytes,
+    content_type: str,
+    url: str,
+    *,
+    language: str | None = None,
+    previous_encoding: str | None = None,
 ) -> tuple[DecodedBody, Extraction]:
-    """Raises ValueError (undecodable) or ExtractionError (not what the parser expects)."""
-    decoded = decode_body(body, content_type, url)
+    """Raises ValueError (undecodable) or ExtractionError (not what the parser expects).
+
+    `language` (the source's) and `previous_encoding` (the endpoint's last good one) settle the charset
+    of a body that declares none: see tracker.decode.
+    """
+    decoded = decode_body(body, content_type, url, language=language, previous_encoding=previous_encoding)
     return decoded, extract(decoded, body, endpoint, url)

@@ -2,8 +2,10 @@
 
 Documents
 ---------
-Blocks are compared in their comparison form (`normalise_text`), so whitespace or NFKC-only variants
-never count as a change.
+Blocks are compared in their comparison form (`normalise_text`, then `fold_typography`), so whitespace,
+NFKC-only or typographic variants („ for “, – for -, NBSP for a space) never count as a change. A keyed
+unit that differs only typographically is listed apart in DocumentDiff.typographic; inside a changed
+unit, lines that differ only typographically are shown as context, not as changed.
 
 - Keyed blocks ("art_5", "anx_III", "jo_17의2") are matched by key.
 - Positional blocks ("p_0007", generic pages and PDFs) are aligned by text with difflib, so one
@@ -26,6 +28,7 @@ from dataclasses import dataclass, replace
 
 from tracker.normalise import item_hash, normalise_text
 from tracker.types import Block, BlockChange, DocumentDiff, ExtractedItem
+from tracker.typography import fold_typography
 
 # --- items --------------------------------------------------------------------------------------
 
@@ -104,17 +107,26 @@ def diff_documents(
     """Block-level diff, in document order; `unified` is readable text with block labels as hunk headers."""
     compare = kinds if kinds is not None else _default_kinds(old, new)
     old_blocks, new_blocks = _select(old, compare), _select(new, compare)
+    typographic: list[BlockChange] = []
     if _is_positional(old_blocks) and _is_positional(new_blocks):
-        changes = _aligned_changes(old_blocks, new_blocks)
+        changes = _aligned_changes(old_blocks, new_blocks, typographic)
     else:
-        changes = _keyed_changes(old_blocks, new_blocks)
+        changes = _keyed_changes(old_blocks, new_blocks, typographic)
     counts = {op: sum(1 for c in changes if c.op == op) for op in ("added", "removed", "changed")}
+    unified = render_unified(changes, context=context)
+    if typographic:  # the raw difference stays available, after the substance
+        unified += ("\n" if unified else "") + render_unified(
+            [replace(c, label=f"{c.label} — typography only") for c in typographic],
+            context=context,
+            fold=False,
+        )
     return DocumentDiff(
         changes=tuple(changes),
         added=counts["added"],
         removed=counts["removed"],
         changed=counts["changed"],
-        unified=render_unified(changes, context=context),
+        unified=unified,
+        typographic=tuple(typographic),
     )
 
 
@@ -126,7 +138,12 @@ def _same_text(a: str, b: str) -> bool:
     return a == b or normalise_text(a) == normalise_text(b)
 
 
-def _keyed_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
+def comparison_form(text: str) -> str:
+    """What two blocks are compared by: normalised text, typography folded."""
+    return fold_typography(normalise_text(text))
+
+
+def _keyed_changes(old: list[Block], new: list[Block], typographic: list[BlockChange]) -> list[BlockChange]:
     # Keys matched in order; a block whose key moved is reported as removed + added (rare in law,
     # and it keeps `position` exact).
     matcher = difflib.SequenceMatcher(None, [b.key for b in old], [b.key for b in new], autojunk=False)
@@ -141,8 +158,13 @@ def _keyed_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
     matched_new = {j for _, j in pairs}
     ordered: list[tuple[int, int, BlockChange]] = []  # (new position, 0 removed / 1 other, change)
     for i, j in pairs:
-        if not _same_text(old[i].text, new[j].text):
-            ordered.append((j, 1, _change("changed", new[j], j, old[i].text, new[j].text)))
+        if _same_text(old[i].text, new[j].text):
+            continue
+        change = _change("changed", new[j], j, old[i].text, new[j].text)
+        if comparison_form(old[i].text) == comparison_form(new[j].text):
+            typographic.append(change)
+        else:
+            ordered.append((j, 1, change))
     for j, block in enumerate(new):
         if j not in matched_new:
             ordered.append((j, 1, _change("added", block, j, new=block.text)))
@@ -153,9 +175,9 @@ def _keyed_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
     return [change for _, _, change in ordered]
 
 
-def _aligned_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
-    old_norm = [normalise_text(b.text) for b in old]
-    new_norm = [normalise_text(b.text) for b in new]
+def _aligned_changes(old: list[Block], new: list[Block], typographic: list[BlockChange]) -> list[BlockChange]:
+    old_norm = [comparison_form(b.text) for b in old]
+    new_norm = [comparison_form(b.text) for b in new]
     # Trim the common head and tail first: SequenceMatcher's longest-block-first choice can misalign
     # repeated identical paragraphs ("Alpha" x 3) and report one insertion as two additions and a removal.
     head = 0
@@ -167,12 +189,21 @@ def _aligned_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
         and old_norm[len(old_norm) - 1 - tail] == new_norm[len(new_norm) - 1 - tail]
     ):
         tail += 1
+    trimmed = [*zip(range(head), range(head), strict=True)] + [
+        (len(old) - 1 - k, len(new) - 1 - k) for k in range(tail)
+    ]
+    for i, j in trimmed:  # equal once typography is folded, maybe not before
+        if not _same_text(old[i].text, new[j].text):
+            typographic.append(_change("changed", new[j], j, old[i].text, new[j].text))
     matcher = difflib.SequenceMatcher(
         None, old_norm[head : len(old_norm) - tail], new_norm[head : len(new_norm) - tail], autojunk=False
     )
     changes: list[BlockChange] = []
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
         if tag == "equal":
+            for i, j in zip(range(a1 + head, a2 + head), range(b1 + head, b2 + head), strict=True):
+                if not _same_text(old[i].text, new[j].text):  # equal once typography is folded
+                    typographic.append(_change("changed", new[j], j, old[i].text, new[j].text))
             continue
         i1, i2, j1, j2 = a1 + head, a2 + head, b1 + head, b2 + head
         paired = min(i2 - i1, j2 - j1) if tag == "replace" else 0
@@ -186,8 +217,11 @@ def _aligned_changes(old: list[Block], new: list[Block]) -> list[BlockChange]:
     return changes
 
 
-def render_unified(changes: Sequence[BlockChange], context: int = 1) -> str:
-    """A unified diff per block, each introduced by '@@ <label> (<op>) @@'; '…' separates distant hunks."""
+def render_unified(changes: Sequence[BlockChange], context: int = 1, *, fold: bool = True) -> str:
+    """A unified diff per block, each introduced by '@@ <label> (<op>) @@'; '…' separates distant hunks.
+
+    fold: lines that differ only typographically are context (shown in their new form), not changes.
+    """
     out: list[str] = []
     for change in changes:
         out.append(f"@@ {change.label} ({change.op}) @@")
@@ -198,15 +232,26 @@ def render_unified(changes: Sequence[BlockChange], context: int = 1) -> str:
         elif change.op == "removed":
             out.extend("-" + line for line in old_lines)
         else:
-            first_hunk = True
-            for line in list(difflib.unified_diff(old_lines, new_lines, lineterm="", n=context))[2:]:
-                if line.startswith("@@"):
-                    if not first_hunk:
-                        out.append(" …")
-                    first_hunk = False
-                    continue
-                out.append(line)
+            out.extend(_changed_lines(old_lines, new_lines, context, fold))
     return "\n".join(out)
+
+
+def _changed_lines(old_lines: list[str], new_lines: list[str], context: int, fold: bool) -> list[str]:
+    key = comparison_form if fold else (lambda line: line)
+    matcher = difflib.SequenceMatcher(
+        None, [key(line) for line in old_lines], [key(line) for line in new_lines], autojunk=False
+    )
+    out: list[str] = []
+    for number, group in enumerate(matcher.get_grouped_opcodes(context)):
+        if number:
+            out.append(" …")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(" " + line for line in new_lines[j1:j2])
+                continue
+            out.extend("-" + line for line in old_lines[i1:i2])
+            out.extend("+" + line for line in new_lines[j1:j2])
+    return out
 
 
 def apply_document_diff(
@@ -217,14 +262,15 @@ def apply_document_diff(
     Exact when the diff compared all blocks (or the same `kinds`). Positional documents are renumbered
     ("p_0001", "¶1"), as the extractor numbers them.
     """
-    if any(c.position < 0 for c in diff.changes):
+    if any(c.position < 0 for c in (*diff.changes, *diff.typographic)):
         raise ValueError("this diff carries no block positions; it cannot be applied")
     old = _select(old_blocks, kinds)
-    removed = {c.position for c in diff.changes if c.op == "removed"}
+    everything = (*diff.changes, *diff.typographic)
+    removed = {c.position for c in everything if c.op == "removed"}
     kept = [b for i, b in enumerate(old) if i not in removed]
     result: list[Block] = []
-    placed = {c.position: c for c in diff.changes if c.op in ("added", "changed")}
-    size = len(kept) + sum(1 for c in diff.changes if c.op == "added")
+    placed = {c.position: c for c in everything if c.op in ("added", "changed")}
+    size = len(kept) + sum(1 for c in everything if c.op == "added")
     source = iter(kept)
     for j in range(size):
         change = placed.get(j)

@@ -75,8 +75,12 @@ class JsonListParser(_Strict):
     empty_ok: bool = False
     # IANA zone for dates without an offset ("2026-09-18 17:00:00" at CAC: "Asia/Shanghai"); None = UTC.
     timezone: str | None = None
+    # Entries whose id does not match this regex (re.match, from the start) are dropped even if the API
+    # returns them: defence in depth behind a server-side filter (CELLAR: "02024R1689-" only).
+    keep_if: str | None = None
 
     _tz = field_validator("timezone")(_check_timezone)
+    _keep = field_validator("keep_if")(_check_regex)
 
 
 class HtmlListParser(_Strict):
@@ -138,6 +142,49 @@ class DetailSpec(_Strict):
     only_relevant: bool = True  # fetch details only for items the relevance stage kept
 
 
+class Expectations(_Strict):
+    """What a healthy answer of an endpoint looks like, checked on every check (never blind).
+
+    An answer that breaks them is `broken: <what is missing>`, not an empty list. None = the default of
+    the parser kind (tracker.expectations says which).
+    """
+
+    min_items: int | None = Field(default=None, ge=0)  # items (lists) or blocks (documents)
+    min_articles: int | None = Field(default=None, ge=0)  # legal texts: units that are articles
+    # JSON lists: fields every entry must carry (None = the id, title and date fields the parser reads)
+    required_fields: tuple[str, ...] | None = None
+    # Drift against the endpoint's own history (counts collapsing, every id renumbered).
+    drift: bool = True
+    # The newest item may be this old before the endpoint is flagged stale ("45d"); None = learnt from
+    # its own publishing rhythm.
+    max_age: str | None = None
+
+
+class FollowSpec(_Strict):
+    """For each item of a list (and each pinned id), fetch one more answer and take its entries as items.
+
+    A list of Parliament procedures -> each procedure's events (tracker.follow). The parent stays an item,
+    titled from the followed answer; its entries become items "<parent id>/<entry id>".
+    """
+
+    # Template over the parent: {id}, {id_slug}. A relative URL resolves against the list's URL, so a
+    # mirror (or a test server) set for the list serves the followed answers too.
+    url: str
+    entries: JsonListParser  # reads the followed answer's entries (EP: data.consists_of)
+    label_field: str | None = None  # what people call the parent, in the followed answer ("data.label")
+    title_field: str | None = None  # the parent's title in the followed answer ("data.process_title.en")
+    parent_url: str | None = None  # template over {id}, {label}; None = the followed URL
+    entry_url: str | None = None  # template over {id} (the entry's), {parent_id}, {label}
+    # Entry titles that are codes ("def/ep-activities/PLENARY_VOTE") -> words; other codes: the last path
+    # segment, lower-cased ("plenary vote").
+    title_map: dict[str, str] = Field(default_factory=dict)
+    pinned: tuple[str, ...] = ()  # parent ids followed whether or not the list shows them
+    # Keep the entries only of parents whose title is about AI (pinned ones always): the list is a
+    # discovery list (every procedure of the year), not a list of AI files.
+    only_relevant: bool = True
+    max_new: int = Field(default=40, ge=1, le=1000)  # parents examined for the first time per check
+
+
 AlertPolicy = Literal["relevant", "all", "none"]
 RelevanceMode = Literal["classify", "assume_ai_rule", "assume_ai_other"]
 
@@ -155,6 +202,8 @@ class EndpointSpec(_Strict):
     alert: AlertPolicy | None = None  # None = the source's policy
     detail: DetailSpec | None = None
     removal_after: int | None = Field(default=None, ge=1)  # None = [check].removal_after
+    expect: Expectations = Field(default_factory=Expectations)
+    follow: FollowSpec | None = None  # items listed behind each item (tracker.follow)
 
     def resolved_url(self, today: date) -> str:
         """The URL to fetch today: date placeholders filled for windowed APIs."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -15,9 +16,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from tracker.acts import act_header
 from tracker.diff import diff_documents, diff_items
 from tracker.expectations import KnownItem
 from tracker.judge import Judge
+from tracker.legal_note import is_legal, summary_line, unit_lines
 from tracker.models import Change, Item, SourceState
 from tracker.normalise import item_hash
 from tracker.specs import EndpointSpec, SourceSpec
@@ -361,6 +364,15 @@ def apply_document(
     out.document_changed = True
     relevance, doc_type = judge()
     title = extraction.title or previous.title or ctx.endpoint.id
+    headline, summary = diff.headline(), _added_text_first(diff)
+    if is_legal(diff):  # a lawyer's note: the act by name and version, counts by kind, the words changed
+        consolidated = getattr(ctx.endpoint.parser, "dialect", "") == "eurlex_consolidated" or bool(
+            _CONSOLIDATED_URL.search(url)
+        )
+        title = (
+            act_header(title=title, url=url, version=extraction.version, consolidated=consolidated) or title
+        )
+        headline, summary = summary_line(diff), "\n".join(unit_lines(diff))
     out.new_changes.append(
         _change(
             ctx,
@@ -373,15 +385,18 @@ def apply_document(
             relevance=relevance.label.value,
             relevance_score=relevance.score,
             matched=json.dumps(list(relevance.matched), ensure_ascii=False),
-            headline=diff.headline(),
+            headline=headline,
             diff=diff.unified,
             added=diff.added,
             removed=diff.removed,
             changed=diff.changed,
-            summary=_added_text_first(diff),
+            summary=summary,
         )
     )
     return out
+
+
+_CONSOLIDATED_URL = re.compile(r"\b0\d{4}[A-Z]{1,2}\d{4}-\d{8}")
 
 
 def _added_text_first(diff) -> str:  # type: ignore[no-untyped-def]

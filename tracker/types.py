@@ -205,9 +205,13 @@ class DocumentDiff:
     removed: int
     changed: int
     unified: str  # readable unified rendering
+    # Units whose only difference is typographic (quotation marks, dashes, spaces): reported apart, in
+    # one line, never among the changes above. op "changed", with positions like the changes.
+    typographic: tuple[BlockChange, ...] = ()
 
     @property
     def is_empty(self) -> bool:
+        """No substantive change (typography alone is not news)."""
         return not self.changes
 
     def headline(self, limit: int = 6) -> str:

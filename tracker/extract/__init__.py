@@ -15,6 +15,7 @@ import hashlib
 from tracker.specs import (
     DocumentParser,
     EndpointSpec,
+    Expectations,
     FeedParser,
     HtmlListParser,
     JsonListParser,
@@ -22,10 +23,10 @@ from tracker.specs import (
 )
 from tracker.types import DecodedBody, Extraction, ExtractionError
 
-NORMALISE = 1
+NORMALISE = 2  # 2: enumerators after „ « ‚ quotes join their text (textflow)
 VERSIONS: dict[str, int] = {
     "feed": 1,
-    "json": 1,
+    "json": 2,  # 2: keep_if drops entries whose id does not match
     "html_list": 2,  # 2: lxml + compiled selectors instead of BeautifulSoup
     "links": 2,
     "document-html": 2,  # 2: selectors match the page as served, before its chrome is removed
@@ -53,7 +54,12 @@ def extractor_version(endpoint: EndpointSpec) -> str:
     """
     parser = endpoint.parser
     # The declaration is part of the extractor: a user who edits a selector re-derives, not alerts.
-    declared = hashlib.sha1(parser.model_dump_json().encode()).hexdigest()[:6]
+    declaration = parser.model_dump_json()
+    if endpoint.follow is not None:  # what is followed, and how, shapes the items as much as the parser
+        declaration += endpoint.follow.model_dump_json()
+    if endpoint.expect != Expectations():  # new expectations judge the same bytes again
+        declaration += endpoint.expect.model_dump_json()
+    declared = hashlib.sha1(declaration.encode()).hexdigest()[:6]
     if isinstance(parser, DocumentParser):
         if parser.dialect == "auto":
             total = sum(VERSIONS[name] for name in _DOCUMENT_NAMES.values())

@@ -7,6 +7,7 @@ a segment applied to a list maps over it ("agencies.name" -> every agency's name
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Mapping
 from datetime import datetime
@@ -17,7 +18,7 @@ from tracker.extract.html_text import html_to_text, truncate
 from tracker.extract.urls import absolute_url
 from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import JsonListParser
-from tracker.types import DecodedBody, DocType, ExtractedItem, ExtractionError, ItemsExtraction
+from tracker.types import DecodedBody, DocType, Evidence, ExtractedItem, ExtractionError, ItemsExtraction
 
 SUMMARY_LIMIT = 1000
 _MISSING = object()
@@ -120,11 +121,25 @@ def extract_json_list(decoded: DecodedBody, spec: JsonListParser, base_url: str)
     if not isinstance(entries, list):
         raise ExtractionError(f"items path {spec.items_path!r} is a {type(entries).__name__}, not a list")
     items: list[ExtractedItem] = []
+    # How many entries lack each field the parser reads: a renamed field is a blind endpoint, not a
+    # list of items titled by their ids (tracker.expectations judges it).
+    read_fields = [spec.id_field, spec.title_field] + ([spec.date_field] if spec.date_field else [])
+    missing = dict.fromkeys(read_fields, 0)
+    mappings = 0
+    keep = re.compile(spec.keep_if) if spec.keep_if else None
+    dropped = 0
     for entry in entries:
         if not isinstance(entry, Mapping):
             continue
+        mappings += 1
+        for name in read_fields:
+            if _flatten(resolve_path(entry, name)).strip() == "":
+                missing[name] += 1
         stable_id = _flatten(resolve_path(entry, spec.id_field)).strip()
         if not stable_id:
+            continue
+        if keep is not None and not keep.match(stable_id):
+            dropped += 1
             continue
         title = clean_text(_flatten(resolve_path(entry, spec.title_field))) or stable_id
         meta = {}
@@ -144,7 +159,11 @@ def extract_json_list(decoded: DecodedBody, spec: JsonListParser, base_url: str)
             )
         )
     if not items:
-        raise ExtractionError(
-            f"zero items at {spec.items_path!r}" + (" (no entry had the id field)" if entries else "")
-        )
-    return ItemsExtraction(items=tuple(items))
+        why = " (no entry had the id field)" if entries else ""
+        if dropped:
+            why = f" ({dropped} dropped by keep_if)"
+        raise ExtractionError(f"zero items at {spec.items_path!r}{why}")
+    evidence = Evidence(
+        candidates=mappings, candidate_kind="entries", missing_fields=tuple(missing.items())
+    )
+    return ItemsExtraction(items=tuple(items), evidence=evidence)

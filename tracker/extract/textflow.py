@@ -22,7 +22,7 @@ FOOTNOTE = "\x00"
 
 _FOOTNOTE_RE = re.compile(r"\s*\(?\s*\x00\s*\)?")
 _ENUMERATOR = re.compile(
-    r"^[‘“'\"]?(?:"  # an amendment quotes its paragraphs: ‘5.
+    r"^[‘’‚“”„«‹'\"]?(?:"  # an amendment quotes its paragraphs: ‘5.  „5.  «5.
     r"[(\[]?\d{1,3}[a-z]?(?:\.\d{1,3})*[)\]]?\.?"  # 1  1.  (1)  1)  1.1.  12a
     r"|\(?[a-z]{1,2}[).]"  # (a)  a)  a.  (aa)
     r"|\([ivxlcdm]{1,7}\)|[ivxlcdm]{1,7}\)"  # (iv)  iv)
@@ -36,7 +36,7 @@ def _drop_footnote(match: re.Match[str]) -> str:
     # keep one space when the marker sat between two words ("Council (1) and" -> "Council and")
     rest = match.string[match.end() : match.end() + 1]
     before = match.string[match.start() - 1 : match.start()] if match.start() else ""
-    return " " if before and rest and (rest.isalnum() or rest in "(‘“\"'") else ""
+    return " " if before and rest and (rest.isalnum() or rest in "(‘’‚“”„«‹\"'") else ""
 
 
 def finish_lines(raw_lines: list[str], scrub: re.Pattern[str] | None = None) -> list[str]:
