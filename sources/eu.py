@@ -17,10 +17,14 @@ from tracker.specs import (
     JsonListParser,
     RelevanceMode,
     SourceSpec,
+    UrlFromItems,
 )
 from tracker.types import DocType
 
 AI_ACT_CELEX = "32024R1689"
+# The newest consolidation known when this was written (docs/sources.md): fetched until the
+# consolidations list names one.
+LATEST_CONSOLIDATION = "02024R1689-20260727"
 # Consolidated versions of an act are "0" + its CELEX without the sector digit: "02024R1689-20260727".
 AI_ACT_CONSOLIDATED = "0" + AI_ACT_CELEX[1:]
 
@@ -94,6 +98,24 @@ eu_ai_act = SourceSpec(
                 keep_if=AI_ACT_CONSOLIDATED,
             ),
             expect=Expectations(min_items=1),
+            relevance="assume_ai_rule",
+            doc_type=DocType.LAW,
+            # The new version's text (consolidated_text below) is the alert, with what changed in it;
+            # the bare listing would be the same event twice.
+            alert="none",
+        ),
+        # The text of the newest consolidated version, fetched by CELLAR content negotiation: when the
+        # list above shows a new version, this endpoint fetches it and diffs it article by article
+        # against the previous one, so "the law in force changed" arrives with the change itself.
+        EndpointSpec(
+            id="consolidated_text",
+            url=f"http://publications.europa.eu/resource/celex/{LATEST_CONSOLIDATION}",
+            url_from=UrlFromItems(endpoint="consolidated", template="{id}"),  # .../resource/celex/<CELEX>
+            headers={"Accept": "application/xhtml+xml", "Accept-Language": "eng"},
+            # CELLAR's rendering of a consolidation is unverified: the dialect is read from the body
+            # (consolidated or OJ markup), and an answer without articles is broken.
+            parser=DocumentParser(dialect="auto"),
+            expect=Expectations(min_articles=100),
             relevance="assume_ai_rule",
             doc_type=DocType.LAW,
         ),

@@ -8,6 +8,7 @@ around it and every typographic variant are the recording's.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sqlmodel import Session, select
 
 from tests.fixture_server import FixtureServer, Resp
 from tests.paths import SAMPLES
-from tracker.check import run_checks
+from tracker.check import EndpointReport, run_checks
 from tracker.config import Config
 from tracker.db import make_engine
 from tracker.decode import decode_body
@@ -104,7 +105,9 @@ def test_the_summary_counts_articles_and_annexes_apart_and_shows_the_words() -> 
     lines = unit_lines(diff)
     assert lines[0].startswith("Artikel 4 bis inserted: ")
     amended = next(entry for entry in lines if entry.startswith("Artikel 4 amended"))
-    assert "maatregelen om deleted “, zoveel als mogelijk,” te zorgen" in amended  # the words, not the start of the article
+    assert (
+        "maatregelen om deleted “, zoveel als mogelijk,” te zorgen" in amended
+    )  # the words, not the start of the article
     assert not any(entry.startswith("Artikel 3 ") for entry in lines)  # typography only: not listed
 
 
@@ -159,3 +162,74 @@ def test_a_new_consolidated_version_alerts_once_as_a_lawyers_note(
     assert change.headline.startswith("1 article amended (4), 1 inserted (4a), 0 deleted; Annex III amended")
     assert (change.added, change.changed, change.removed) == (2, 2, 0)  # typography is not counted
     assert "zoveel als mogelijk" in change.summary
+
+
+def sparql(*celex_numbers: str) -> str:
+    """A CELLAR SPARQL answer shaped as tests/fixtures/eu/cellar_sparql_consolidations.reconstructed.json."""
+    bindings = [
+        {
+            "celex": {"type": "literal", "value": celex},
+            "version": {"type": "literal", "value": celex.split("-")[1]},
+            "title": {
+                "type": "literal",
+                "value": f"AI Act (Regulation (EU) 2024/1689): consolidated version of {celex}",
+            },
+        }
+        for celex in celex_numbers
+    ]
+    return json.dumps({"head": {"vars": ["celex", "version", "title"]}, "results": {"bindings": bindings}})
+
+
+def test_a_new_consolidated_version_is_fetched_diffed_and_alerted_once(
+    http_server: FixtureServer, db_url: str
+) -> None:
+    """The built-in eu_ai_act source against a CELLAR-shaped fake: the SPARQL list names a new version,
+    the text endpoint fetches that version's text by content negotiation and diffs it against the one
+    before; one alert, the listing itself silent."""
+    json_type = "application/sparql-results+json"
+    http_server.route(
+        "/sparql",
+        Resp(body=sparql("02024R1689-20240712"), content_type=json_type),
+        Resp(body=sparql("02024R1689-20260727", "02024R1689-20240712"), content_type=json_type),
+    )
+    http_server.route("/resource/celex/02024R1689-20240712", Resp(body=CONSOLIDATED.read_bytes()))
+    http_server.route("/resource/celex/02024R1689-20260727", Resp(body=later_version()))
+    config = Config.model_validate(
+        {
+            "fetch": {
+                "allow_private_addresses": True,
+                "respect_robots": False,
+                "per_host_delay": 0,
+                "retries": 0,
+            },
+            "sources": {
+                "eu_ai_act": {
+                    "endpoints": {
+                        "oj_text": {"enabled": False},
+                        "consolidated": {"url": http_server.url("/sparql")},
+                        # the version known when the source was written; {id} resolves next to it
+                        "consolidated_text": {"url": http_server.url("/resource/celex/02024R1689-20240712")},
+                    }
+                }
+            },
+        }
+    )
+    engine = make_engine(db_url)
+
+    def check(endpoint: str) -> EndpointReport:
+        (report,) = run_checks(config, engine, [f"eu_ai_act/{endpoint}"])
+        return report
+
+    assert check("consolidated").baseline and check("consolidated_text").baseline
+    listing = check("consolidated")
+    assert (listing.new, listing.alerts) == (1, 0)  # the listing alone says nothing: the text will
+    text = check("consolidated_text")
+    assert (text.document_changed, text.alerts) == (True, 1)
+    assert http_server.requests[-1].path == "/resource/celex/02024R1689-20260727"
+    assert not check("consolidated_text").change_ids  # once
+    with Session(engine) as session:
+        (change,) = session.exec(
+            select(Change).where(Change.endpoint_key == "eu_ai_act/consolidated_text")
+        ).all()
+    assert change.title == "AI Act (Reg. 2024/1689): consolidated version of 27 July 2026"
+    assert change.headline.startswith("1 article amended (4), 1 inserted (4a), 0 deleted; Annex III amended")

@@ -42,6 +42,11 @@ SERVED: dict[str, tuple[Path, str]] = {
         FIXTURES / "eu/cellar_sparql_consolidations.reconstructed.json",
         "application/sparql-results+json",
     ),
+    # The text of the newest consolidation (the fallback URL, then {id} of the list's newest: below).
+    "eu_ai_act/consolidated_text": (
+        SAMPLES / "eu/eurlex_ai-act_02024R1689-20240712_consolidated_NL_frontoffice.html",
+        "text/html",
+    ),
     "eu_presscorner/ai_search": (
         SAMPLES / "eu/presscorner_api_search_response_2026-09-24_trimmed.json",
         JSON,
@@ -90,6 +95,8 @@ for _body in ("advisory_body", "scientific_panel", "global_dialogue", "digital_o
 FOLLOWED = {
     "/eu_parliament/procedures/2025-0359": FIXTURES / "eu/ep_opendata_procedure_2025-0359.reconstructed.json",
     "/eu_parliament/procedures/2026-0118": FIXTURES / "eu/ep_opendata_procedure_2026-0118.reconstructed.json",
+    "/eu_ai_act/02024R1689-20260727": SAMPLES
+    / "eu/eurlex_ai-act_02024R1689-20240712_consolidated_NL_frontoffice.html",
     "/eu_parliament/procedures/2023-0156": SAMPLES
     / "eu/ep_opendata_api_v2_procedure_2023-0156_trimmed_2026-09-11.json",
 }
@@ -286,7 +293,9 @@ def _serve(server: FixtureServer) -> dict[str, dict[str, object]]:
     for path in (MINORS, APPS):
         server.route(f"/cn_cac/{path}.htm", file_resp(CAC / f"{path}.htm"))
     for route, record in FOLLOWED.items():
-        server.route(route, file_resp(record, "application/ld+json"))
+        server.route(
+            route, file_resp(record, "text/html" if record.suffix == ".html" else "application/ld+json")
+        )
     return overrides
 
 

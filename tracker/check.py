@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
+from urllib.parse import quote, urljoin
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -55,6 +56,7 @@ from tracker.store import (
     apply_items,
     known_items,
     lock_state,
+    newest_item_id,
 )
 from tracker.types import (
     ChangeKind,
@@ -181,8 +183,14 @@ class Checker:
         self, fetcher: Fetcher, source: SourceSpec, endpoint: EndpointSpec, key: str, report: EndpointReport
     ) -> None:
         state = self._states.get(key)
+        url = endpoint.resolved_url(date.today())
+        if endpoint.url_from is not None:
+            sibling = endpoint_key(source.id, endpoint.url_from.endpoint)
+            newest = await self._in_thread(newest_item_id, self.engine, sibling)
+            if newest is not None:
+                url = urljoin(url, endpoint.url_from.template.format(id=quote(newest, safe="-_.")))
         request = FetchRequest(
-            url=endpoint.resolved_url(date.today()),
+            url=url,
             method=endpoint.method,
             headers=dict(endpoint.headers),
             form=endpoint.form,

@@ -185,6 +185,17 @@ class FollowSpec(_Strict):
     max_new: int = Field(default=40, ge=1, le=1000)  # parents examined for the first time per check
 
 
+class UrlFromItems(_Strict):
+    """The endpoint's URL follows the newest item of a sibling endpoint of the same source: a new
+    consolidated version listed by a SPARQL query -> that version's text, diffed against the previous one.
+    Until the sibling has items, the endpoint's own `url` is fetched."""
+
+    endpoint: Annotated[str, Field(pattern=_ID)]  # the sibling endpoint's id
+    # Over the newest item's {id}. A relative template ("{id}") resolves against the endpoint's url, so
+    # a mirror (or a test server) set for the endpoint serves every version too.
+    template: str
+
+
 AlertPolicy = Literal["relevant", "all", "none"]
 RelevanceMode = Literal["classify", "assume_ai_rule", "assume_ai_other"]
 
@@ -204,6 +215,7 @@ class EndpointSpec(_Strict):
     removal_after: int | None = Field(default=None, ge=1)  # None = [check].removal_after
     expect: Expectations = Field(default_factory=Expectations)
     follow: FollowSpec | None = None  # items listed behind each item (tracker.follow)
+    url_from: UrlFromItems | None = None  # the URL follows a sibling endpoint's newest item
 
     def resolved_url(self, today: date) -> str:
         """The URL to fetch today: date placeholders filled for windowed APIs."""

@@ -236,6 +236,18 @@ def known_items(session: Session, key: str) -> list[KnownItem]:
     return [KnownItem(stable_id, title, published_at) for stable_id, title, published_at in rows]
 
 
+def newest_item_id(engine: sa.Engine, key: str) -> str | None:
+    """The stable id of the endpoint's newest listed item (by publication date, then id), or None."""
+    with Session(engine) as session:
+        row = session.execute(
+            select(Item.stable_id)
+            .where(col(Item.endpoint_key) == key, col(Item.gone_since).is_(None))
+            .order_by(col(Item.published_at).desc().nulls_last(), col(Item.stable_id).desc())
+            .limit(1)
+        ).first()
+    return row[0] if row else None
+
+
 def already_alerted(session: Session, change: Change) -> bool:
     """Was a new item at this URL already alerted from another endpoint of the same source?"""
     return (
