@@ -1,5 +1,5 @@
-"""Where the tests find their files. Everything a test reads lives inside the repository: a clone without
-../shared beside it passes its tests."""
+"""Where the tests find their files. Everything a test reads lives inside the repository: a clone with
+nothing beside it passes its tests."""
 
 from pathlib import Path
 
