@@ -83,16 +83,29 @@ def last_digest_date(out_dir: Path) -> date | None:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside it and rename, so a reader never sees half a digest."""
+    """Write to a temporary file beside it and rename, so a reader never sees half a digest.
+
+    The file gets the permissions any other output file would (the umask's, or the replaced file's):
+    mkstemp's 0600 would hide the roundup from the team it is written for."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
+        os.chmod(tmp, _output_mode(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _output_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777  # replacing a file keeps its mode
+    except FileNotFoundError:
+        umask = os.umask(0o022)  # read the umask (no other way), then put it back
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def run_scheduled_digest(
