@@ -116,7 +116,12 @@ def test_recaptcha_page_is_captcha() -> None:
 
 
 def test_small_html_page_asking_for_captcha_is_captcha() -> None:
-    body = b"<html><body><p>Please complete the CAPTCHA to continue.</p></body></html>"
+    # A home-made captcha: the shape (a form with a captcha image and field) makes it one, not the word.
+    body = (
+        b'<html><head><title>Security check</title></head><body><form action="/verify" method="post">'
+        b'<p>Please complete the CAPTCHA to continue.</p><img src="/captcha.php?id=7">'
+        b'<input name="captcha_answer"><button>Continue</button></form></body></html>'
+    )
     assert classify(result(200, body)).error_class is ErrorClass.CAPTCHA
 
 
@@ -196,3 +201,98 @@ def test_fetch_errors_are_errors(status: int | None, error_class: ErrorClass) ->
 def test_300_multiple_choices_is_read() -> None:
     body = b'<html><body><a href="/part1">Part 1</a><a href="/part2">Part 2</a></body></html>'
     assert classify(result(300, body)).status is ResponseStatus.OK
+
+
+# -- shape, not words (issue 14, finding 2) ------------------------------------------------------------
+
+
+def test_more_vendor_pages_are_blocked() -> None:
+    pages = {
+        "DataDome": b'<html><head><title>reg.example</title></head><body><p id="cmsg">Please enable JS</p>'
+        b"<script>var dd={'rt':'c','host':'geo.captcha-delivery.com'}</script>"
+        b'<script src="https://ct.captcha-delivery.com/c.js"></script></body></html>',
+        "Sucuri": b"<html><head><title>Sucuri WebSite Firewall - Access Denied</title></head>"
+        b"<body><h2>Access Denied - Sucuri Website Firewall</h2></body></html>",
+        "F5": b"<html><head><title>Request Rejected</title></head><body>The requested URL was rejected. "
+        b"Please consult with your administrator.<br><br>Your support ID is: 1234</body></html>",
+        "Incapsula": b'<html><head><META NAME="ROBOTS" CONTENT="NOINDEX, NOFOLLOW"></head><body>'
+        b'<iframe id="main-iframe" src="/_Incapsula_Resource?CWUDNSAI=9&incident_id=1">'
+        b"Request unsuccessful. Incapsula incident ID: 1-2</iframe></body></html>",
+    }
+    for who, body in pages.items():
+        v = classify(result(200, body))
+        assert (v.status, v.error_class) == (ResponseStatus.BLOCKED, ErrorClass.WAF), who
+        assert who in v.reason
+
+
+def test_a_cloudflare_challenge_padded_past_64_kb_is_still_a_challenge() -> None:
+    body = (
+        b"<html><head><title>Just a moment...</title><style>"
+        + b".c{margin:0}" * 8000
+        + b"</style></head><body><script>window._cf_chl_opt={cvId: '3'};</script></body></html>"
+    )
+    assert len(body) > SMALL_BODY
+    v = classify(result(403, body, error_class=ErrorClass.HTTP_4XX))
+    assert (v.status, v.error_class) == (ResponseStatus.BLOCKED, ErrorClass.WAF)
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "Access Denied. You don't have permission to access this server. Reference #18.2f3c1b17.1726",
+        "Sites use g-recaptcha and h-captcha widgets; AI agents now solve CAPTCHA tests.",
+        "The rule covers _cf_chl_opt, gokuProps and /cdn-cgi/challenge-platform/ scripts.",
+        "Incapsula incident ID 1-2 and Sucuri WebSite Firewall pages were shown to users.",
+    ],
+)
+def test_block_page_words_inside_feed_items_are_content(quote: str) -> None:
+    item = f"<item><title>AI enforcement</title><description><![CDATA[<p>{quote}</p>]]></description></item>"
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel>{item}</channel></rss>'.encode()
+    assert classify(result(200, body, {"content-type": "application/rss+xml"})).status is ResponseStatus.OK
+    as_json = f'{{"items": [{{"title": "AI enforcement", "summary": "{quote}"}}]}}'.encode()
+    assert classify(result(200, as_json, {"content-type": "application/json"})).status is ResponseStatus.OK
+
+
+def test_block_page_words_inside_an_html_list_are_content() -> None:
+    rows = "".join(
+        f'<li><a href="/news/{n}">AI notice {n}: Access Denied, Reference #18.{n}; g-recaptcha; '
+        f"CAPTCHA</a></li>"
+        for n in range(3)
+    )
+    body = f"<html><head><title>News</title></head><body><ul>{rows}</ul></body></html>".encode()
+    assert classify(result(200, body)).status is ResponseStatus.OK
+
+
+def test_an_article_titled_access_denied_with_a_reference_is_content() -> None:
+    article = (
+        "<p>The court found that users saw a page saying Reference #18.2f. The provider appealed.</p>" * 40
+    )
+    body = f"<html><head><title>Access denied</title></head><body>{article}</body></html>".encode()
+    assert classify(result(200, body)).status is ResponseStatus.OK
+
+
+def test_a_recaptcha_form_on_a_full_page_is_content() -> None:
+    form = b'<form action="/comment"><div class="g-recaptcha" data-sitekey="x"></div></form>'
+    body = REAL_PAGE.replace(b"</body>", form + b"</body>")
+    assert classify(result(200, body)).status is ResponseStatus.OK
+
+
+def test_a_recaptcha_form_page_of_the_usual_size_is_content() -> None:
+    # A small consultation form that always looks like this: its usual size says it is the page.
+    body = (
+        b'<html><body><p>Comment on the draft</p><form><div class="g-recaptcha"></div></form></body></html>'
+    )
+    assert classify(result(200, body), last_good_size=len(body)).status is ResponseStatus.OK
+    assert classify(result(200, body), last_good_size=len(body) * 3).error_class is ErrorClass.CAPTCHA
+
+
+def test_a_captcha_widget_script_on_a_stub_far_smaller_than_usual_is_captcha() -> None:
+    body = REAL_PAGE[:3000] + b'<script src="https://www.google.com/recaptcha/api.js"></script>'
+    v = classify(result(200, body), last_good_size=len(REAL_PAGE) * 10)
+    assert (v.status, v.error_class) == (ResponseStatus.BLOCKED, ErrorClass.CAPTCHA)
+
+
+def test_a_captcha_sentence_without_a_widget_is_not_a_captcha_page() -> None:
+    # Words alone decide nothing: the extractor then finds no items and reports the endpoint broken.
+    body = b"<html><head><title>Notice</title></head><body><p>AI bots and CAPTCHA rules.</p></body></html>"
+    assert classify(result(200, body)).status is ResponseStatus.OK

@@ -107,6 +107,7 @@ class EndpointReport:
 
 
 ProgressCallback = Callable[[EndpointReport], None]
+LARGE_BODY = 1 << 20  # bytes: classified in the worker thread
 QUIET_BATCH = 100  # 304s recorded per transaction, in one executemany (see health.record_quiet_successes)
 
 
@@ -200,11 +201,14 @@ class Checker:
         )
         result = await fetcher.fetch(request)
         report.http_status = result.status_code
-        verdict = classify_response(
+        classify = functools.partial(
+            classify_response,
             result,
             last_good_size=state.reference_size if state else None,
             shrink_ratio=self.config.check.shrink_ratio,
         )
+        # A large page with a vendor's name in it is parsed to read its shape: not on the event loop.
+        verdict = await self._in_thread(classify) if len(result.body) > LARGE_BODY else classify()
         if verdict.error_class is ErrorClass.SHRUNK:
             verdict = await self._judge_shrunk(source, endpoint, key, result, state, verdict)
         report.status, report.error_class, report.reason = (

@@ -1,6 +1,7 @@
 """record and try: save a source's live responses as fixtures; show what the extractor finds in one.
 
 Neither touches the database. `record` writes files under --out only; `try` writes nothing at all.
+`tracker sources` and `tracker sources reset` are registered with this group (tracker/cli/sources_reset.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from urllib.parse import urlencode
 import typer
 from rich.table import Table
 
+# `tracker sources` (the list) and `tracker sources reset`: loaded with `record` and `try`.
+from tracker.cli import sources_reset as _sources_reset  # noqa: F401
 from tracker.cli.common import (
     EXIT_FAILED,
     EXIT_OK,

@@ -55,6 +55,15 @@ def _stable_id(entry: Mapping[str, Any], spec: FeedParser, url: str) -> str | No
     return source
 
 
+def _title_text(entry: Mapping[str, Any]) -> str:
+    """feedparser marks a title whose markup the feed escaped as text/plain: a "<" there is a character
+    ("<https://x|label> AI rule" is the title, not a tag to drop with its text)."""
+    title = entry.get("title") or ""
+    if (entry.get("title_detail") or {}).get("type") == "text/plain":
+        return title
+    return html_to_text(title)
+
+
 def _summary(entry: Mapping[str, Any]) -> str:
     html = entry.get("summary") or ""
     if not html:
@@ -64,10 +73,14 @@ def _summary(entry: Mapping[str, Any]) -> str:
     return truncate(text, SUMMARY_LIMIT)
 
 
+# An entity can only be declared in a DTD; any "<!ENTITY" in the whole document refuses it. Searching the
+# whole body (not a head, not "the prolog before the first <rss") leaves no padding or decoy to hide behind;
+# the price is that a feed quoting "<!ENTITY" inside CDATA is refused too (reported broken, never silent).
 _ENTITY_DECL = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _ROOT_END = re.compile(
     rb"</(?:[\w.-]+:)?(?:rss|feed|RDF)\s*>\s*(?:<!--.*?-->\s*)*$", re.IGNORECASE | re.DOTALL
 )
+_ROOT_MARKERS = (b"<rss", b"<feed", b"<rdf:RDF", b"<RDF")
 
 
 def _refuse_unsafe_or_truncated(body: bytes) -> None:
@@ -76,16 +89,12 @@ def _refuse_unsafe_or_truncated(body: bytes) -> None:
     feedparser is lenient: it would expand entities up to the XML parser's limits, and it keeps the
     items before a cut, which would turn every item after it into a removal.
     """
-    head = body[:65536]
-    root = head.find(b"<rss")
-    for marker in (b"<feed", b"<rdf:RDF", b"<RDF"):
-        found = head.find(marker)
-        if found != -1 and (root == -1 or found < root):
-            root = found
-    prolog = head if root == -1 else head[:root]
-    if _ENTITY_DECL.search(prolog):
+    if _ENTITY_DECL.search(body):
         raise ExtractionError("feed declares XML entities (refused: entity expansion)")
-    if root != -1 and not _ROOT_END.search(body[-4096:]):
+    # A feed's root opens near the top: the head is enough to know the body claims to be a feed.
+    head = body[:65536]
+    opened = any(marker in head for marker in _ROOT_MARKERS)
+    if opened and not _ROOT_END.search(body[-4096:]):
         raise ExtractionError("feed is truncated: the root element is never closed")
 
 
@@ -107,7 +116,7 @@ def extract_feed(decoded: DecodedBody, raw: bytes, spec: FeedParser, base_url: s
         stable_id = _stable_id(entry, spec, url)
         if stable_id is None:
             continue
-        title = clean_text(html_to_text(entry.get("title") or "")) or stable_id
+        title = clean_text(_title_text(entry)) or stable_id
         items.append(
             ExtractedItem(
                 stable_id=stable_id,
