@@ -17,6 +17,7 @@ from tests.paths import FIXTURES, SAMPLES
 from tracker.config import RelevanceSection
 from tracker.doctype_terms import DOC_TYPE_TERMS
 from tracker.relevance import RelevanceClassifier, classify_jsonl, guess_doc_type
+from tracker.relevance_meta import SourceMeta
 from tracker.relevance_terms import RELEVANCE_TERMS
 from tracker.term_matcher import TermMatcher, first_chars
 from tracker.types import DocType, RelevanceLabel
@@ -37,12 +38,18 @@ CLASSIFIER = RelevanceClassifier()
 
 
 def _classify(row: dict, classifier: RelevanceClassifier = CLASSIFIER):
+    hint = row.get("doc_type") if row.get("doc_type") in {d.value for d in DocType} else None
+    meta = SourceMeta(
+        doc_type="" if hint else row.get("doc_type") or "",
+        **{key: row.get(key) or "" for key in ("url", "agency", "source")},
+    )
     return classifier.classify(
         row["title"],
         row["summary"],
         language=row.get("language"),
         jurisdiction=row.get("jurisdiction"),
-        doc_type=DocType(row["doc_type"]) if row.get("doc_type") else None,
+        doc_type=DocType(hint) if hint else None,
+        meta=meta,
     )
 
 
@@ -292,6 +299,8 @@ def test_classify_jsonl_round_trip_with_bad_lines() -> None:
         "label": "ai_rule",
         "score": 2.0,
         "matched": ["AI", "Act", "entry into force"],
+        "evidence": ["term:AI", "term:Act", "term:entry into force"],
+        "document_type": "law",
     }
     assert [(o["line"], "error" in o) for o in out[1:4]] == [(3, True), (4, True), (5, True)]
     assert "title" in out[3]["error"]

@@ -121,8 +121,13 @@ def test_advisory_body_reports_are_items() -> None:
     # OHCHR's /sites/default/files/ PDF are not the body's documents
     assert result.items[0].title == "Governing AI for Humanity - Final Report"
     verdicts = judged("un_ai_bodies/advisory_body_documents", result)
-    assert {v for v in verdicts.values()} == {(verdicts[result.items[0].stable_id][0], DocType.REPORT.value)}
-    assert verdicts[result.items[0].stable_id][0].label is RelevanceLabel.AI_OTHER
+    assert {doc_type for _, doc_type in verdicts.values()} == {DocType.REPORT.value}
+    # An advisory body's final recommendations are a rule-level text (issue 20); its other papers are not.
+    labels = {
+        item.url.removeprefix(ADVISORY_FILES): verdicts[item.stable_id][0].label for item in result.items
+    }
+    assert labels[files[0]] is RelevanceLabel.AI_RULE  # "Governing AI for Humanity - Final Report"
+    assert {labels[name] for name in files[6:]} == {RelevanceLabel.AI_OTHER}
 
 
 def test_digital_office_documents_are_its_own_files() -> None:

@@ -22,6 +22,11 @@ once per language (tracker/term_matcher.py). How a verdict is reached, so an ope
    guidance) or enforcement. Enforcement wins when it reaches 1.0 and is at least the rule evidence;
    otherwise rule wins when it reaches 1.0; either loses to stronger "other" evidence; with none of
    them the item is `ai_other`.
+4. **Metadata first.** Before the words, the source's own metadata (`meta`, tracker/relevance_meta.py)
+   may name the kind: a Federal Register executive order or proposed rule is a rule, a Federal Register
+   notice of a meeting is other, an FTC 6(b) inquiry is enforcement, a CAC item under 政策法规 and a
+   law.go.kr 법률 are rules. Metadata never makes an item AI; it decides the kind of an AI item, and
+   `matched` names it ("doc_type=Presidential Document/Executive Order").
 
 Terms: Latin-script terms match whole words, phrases ignore case, acronyms ("AI", "LLM", "GPAI") do not,
 so "said", "aid", "Air", "AIDS" and "Rite Aid" are not AI. Chinese and Korean terms match as substrings
@@ -40,6 +45,7 @@ from functools import lru_cache
 
 from tracker.config import RelevanceSection
 from tracker.doctype_terms import DOC_TYPE_PRECEDENCE, DOC_TYPE_TERMS
+from tracker.relevance_meta import SourceMeta, is_regulator_type, meta_kind
 from tracker.relevance_terms import RELEVANCE_TERMS, Term, literal_pattern
 from tracker.term_matcher import TermMatcher
 from tracker.types import DocType, Relevance, RelevanceLabel
@@ -119,6 +125,7 @@ class RelevanceClassifier:
         language: str | None = None,
         jurisdiction: str | None = None,
         doc_type: DocType | None = None,
+        meta: SourceMeta | None = None,
     ) -> Relevance:
         matcher = self._matcher(language_key(language, jurisdiction))
         evidence = _Evidence()
@@ -136,6 +143,12 @@ class RelevanceClassifier:
         if score <= 0 or score < self.settings.threshold:
             return Relevance(RelevanceLabel.NOT_AI, score, tuple(evidence.top("ai") + negatives))
 
+        named = meta_kind(meta, _normalise(title))
+        if named is not None:
+            label = KIND_LABELS[named.kind]
+            terms = evidence.top(named.kind)
+            matched = [*evidence.top("ai"), named.evidence, *terms, *negatives]
+            return Relevance(label, score, tuple(dict.fromkeys(matched)))
         kinds = dict(evidence.kinds)
         if doc_type in _RULE_DOC_TYPES:
             kinds["rule"] += DOC_TYPE_HINT
@@ -169,6 +182,13 @@ def _add(evidence: _Evidence, term: Term, count: int, in_title: bool) -> None:
         if weight:
             evidence.kinds[kind] += weight * kind_factor
             evidence.note(kind, term.name, weight * kind_factor)
+
+
+KIND_LABELS = {
+    "rule": RelevanceLabel.AI_RULE,
+    "enforcement": RelevanceLabel.AI_ENFORCEMENT,
+    "other": RelevanceLabel.AI_OTHER,
+}
 
 
 def _decide(kinds: dict[str, float]) -> tuple[RelevanceLabel, str | None]:
@@ -262,13 +282,16 @@ def _doc_type_scores(matcher: TermMatcher, text: str) -> dict[DocType, float]:
 
 
 def classify_jsonl(lines: Iterable[str], classifier: RelevanceClassifier) -> Iterator[str]:
-    """For `tracker classify`: one JSON object per line in, the same object out with "label", "score"
-    and "matched" added.
+    """For `tracker classify`: one JSON object per line in, the same object out with "label", "score",
+    "matched", "evidence" and "document_type" added.
 
-    Input keys: "title" (required), "summary", "language", "jurisdiction", "doc_type" (optional).
-    Blank lines are skipped. A line that is not a JSON object with a string title does not stop the
-    run: it comes out as {"line": <1-based number>, "error": <why>}, and the caller decides the exit
-    status (the CLI should fail if any error object was written).
+    Input keys: "title" (required), "summary", "language", "jurisdiction" (optional), and the metadata a
+    source passes (optional): "doc_type" (one of tracker.types.DocType, or the regulator's own type such
+    as "Proposed Rule", "Notice", "Presidential Document/Executive Order", "법률"), "url", "agency",
+    "source", "section". "evidence" says what decided the label: metadata as "doc_type=…", "url=…",
+    "section=…", words as "term:<name>". Blank lines are skipped. A line that is not a JSON object with a
+    string title does not stop the run: it comes out as {"line": <1-based number>, "error": <why>}, and
+    the caller decides the exit status (the CLI should fail if any error object was written).
     """
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
@@ -277,19 +300,37 @@ def classify_jsonl(lines: Iterable[str], classifier: RelevanceClassifier) -> Ite
             item = json.loads(raw)
             if not isinstance(item, dict):
                 raise ValueError(f"expected a JSON object, got {type(item).__name__}")
+            title, summary = _text(item, "title", required=True), _text(item, "summary")
+            language = _text(item, "language") or None
+            hint, regulator_type = _doc_type(item.get("doc_type"))
+            meta = SourceMeta(
+                doc_type=regulator_type,
+                **{key: _text(item, key) for key in ("url", "agency", "source", "section")},
+            )
             relevance = classifier.classify(
-                _text(item, "title", required=True),
-                _text(item, "summary"),
-                language=_text(item, "language") or None,
+                title,
+                summary,
+                language=language,
                 jurisdiction=_text(item, "jurisdiction") or None,
-                doc_type=_doc_type(item.get("doc_type")),
+                doc_type=hint,
+                meta=meta,
             )
         except ValueError as exc:  # json.JSONDecodeError is a ValueError
             yield json.dumps({"line": number, "error": str(exc)}, ensure_ascii=False)
             continue
+        named = meta_kind(meta, _normalise(title)) if relevance.is_ai else None
+        guessed = hint or guess_doc_type(title, summary, language=language)
+        document_type = named.doc_type if named and named.doc_type else guessed
         out = {**item, "label": relevance.label.value, "score": relevance.score}
         out["matched"] = list(relevance.matched)
+        out["evidence"] = [_evidence(name) for name in relevance.matched]
+        out["document_type"] = document_type.value
         yield json.dumps(out, ensure_ascii=False)
+
+
+def _evidence(name: str) -> str:
+    # Metadata evidence is already "key=value"; the rest are term names.
+    return name if "=" in name or name == "declared by the source" else f"term:{name}"
 
 
 def _text(item: dict[str, object], key: str, required: bool = False) -> str:
@@ -301,11 +342,17 @@ def _text(item: dict[str, object], key: str, required: bool = False) -> str:
     return value
 
 
-def _doc_type(value: object) -> DocType | None:
+def _doc_type(value: object) -> tuple[DocType | None, str]:
+    """A DocType value is a hint; a regulator's own type is metadata ("" when absent)."""
     if value is None:
-        return None
-    try:
-        return DocType(value)
-    except ValueError:
-        known = ", ".join(d.value for d in DocType)
-        raise ValueError(f'"doc_type" must be one of {known}, not {value!r}') from None
+        return None, ""
+    if isinstance(value, str):
+        if value in DocType.__members__.values():
+            return DocType(value), ""
+        if is_regulator_type(value):
+            return None, value.strip()
+    known = ", ".join(d.value for d in DocType)
+    raise ValueError(
+        f'"doc_type" must be one of {known} or a regulator\'s type such as "Proposed Rule", '
+        f'"Presidential Document/Executive Order", "Notice", "법률"; not {value!r}'
+    )

@@ -137,6 +137,7 @@ AI_TERMS: tuple[Term, ...] = (
         "人工智能:1.0 生成式人工智能:1.5 深度合成:1.5 算法推荐:1.0 算法:0.5 大模型:1.0 大语言模型:1.5 "
         "生成合成:1.0 智能体:1.0 机器学习:1.0 人脸识别:1.0",
     ),
+    A("人工知能", 1.0),  # Japanese
     # Korean
     A("인공지능", 1.0),
     A("생성형 인공지능", 1.5, r"생성형\s*(?:인공지능|AI)"),
@@ -167,8 +168,15 @@ RULE_TERMS: tuple[Term, ...] = (
     R("implementing act", 2.0, r"implementing\s+acts?"),
     R("delegated act", 2.0, r"delegated\s+acts?"),
     R("request for comment", 1.5, r"requests?\s+for\s+comments?"),
-    R("request for information", 1.5, r"requests?\s+for\s+information"),
     R("executive order", 2.0, r"executive\s+orders?"),
+    R("memorandum", 1.5, r"memorand(?:um|a)"),
+    R("OMB memorandum number", 1.0, r"M-[0-9]{2}-[0-9]{2}", cs=True),
+    # National AI plans and strategies: policy instruments that bind the government that adopts them.
+    R("action plan", 1.5, r"action\s+plans?"),
+    R("master plan", 1.5, r"master\s+plans?"),
+    R("strategic plan", 1.0, r"strategic\s+plans?"),
+    R("national strategy", 1.0, r"national\s+(?:AI\s+|artificial\s+intelligence\s+)?strateg(?:y|ies)"),
+    R("final recommendations", 1.5, r"final\s+recommendations?"),
     R("framework", 1.0, r"frameworks?"),
     R("recommendation", 1.0, r"recommendations?"),
     R("resolution", 1.0, r"resolutions?"),
@@ -199,13 +207,23 @@ RULE_TERMS: tuple[Term, ...] = (
     R("verordening", 1.0, r"verordening(?:en)?"),
     R("richtlijn", 1.0, r"richtlijn(?:en)?"),
     R("reglamento", 1.0, r"reg[oa]?lamento"),
+    R("plan d'action", 1.5, r"plans?\s+d['’]action"),
+    R("Aktionsplan", 1.5, r"Aktionspl[aä]ne?"),
+    R("actieplan", 1.5, r"actieplan(?:nen)?"),
+    R("piano d'azione", 1.5, r"pian[oi]\s+d['’]azione"),
+    R("linee guida", 1.5),
+    R("legge", 1.0, r"legg[ei]"),
+    R("decreto", 1.0, r"decret[oi]"),
+    # Japanese (法律 and 法 are shared with Chinese)
+    *_many(R, "行動計画:1.5 基本計画:1.5 大統領令:2.0 閣議決定:1.5 ガイドライン:1.5 指針:1.0 考え方:1.0"),
     # Chinese
     *_many(R, "办法:1.5 规定:1.5 条例:1.5 法律:1.0 法规:1.0"),
     R("法", 1.0, ZH_LAW),
     *_many(
         R,
         "立法:1.0 征求意见:1.0 征求意见稿:1.5 意见稿:1.5 标准:1.0 国家标准:1.5 指南:1.5 指引:1.0 通知:0.5 "
-        "备案:1.5 公告:0.5 框架:1.0 意见:0.5 指导意见:1.0 规范:1.0 要求:0.5 细则:1.0 草案:1.0 政策:0.5",
+        "备案:1.5 公告:0.5 框架:1.0 意见:0.5 指导意见:1.0 规范:1.0 要求:0.5 细则:1.0 草案:1.0 政策:0.5 "
+        "行动计划:1.5 发展规划:1.5 规划:1.0 行动方案:1.5 实施方案:1.0 行政令:2.0",
     ),
     # Korean
     R("법", 1.0, KO_LAW),
@@ -213,7 +231,8 @@ RULE_TERMS: tuple[Term, ...] = (
         R,
         "법률:1.0 법안:1.0 법령:1.0 기본법:1.5 시행령:1.5 시행규칙:1.5 고시:1.0 가이드라인:1.5 지침:1.0 "
         "입법예고:1.5 행정예고:1.5 제정안:1.0 개정안:1.0 하위법령:1.5 제정:0.5 표준:1.0 규제:0.75 "
-        "안내서:1.0 의견수렴:1.0",
+        "안내서:1.0 의견수렴:1.0 행동계획:1.5 기본계획:1.5 종합계획:1.5 마스터플랜:1.5 실행계획:1.5 "
+        "추진전략:1.0 국가전략:1.0 행정명령:2.0",
     ),
 )
 
@@ -252,11 +271,23 @@ ENFORCEMENT_TERMS: tuple[Term, ...] = (
     E("mise en demeure", 1.5),
     E("Bußgeld", 1.5, r"Bußgeld(?:er)?|Geldbußen?"),
     E("boete", 1.5, r"boetes?"),
+    # FTC 6(b) orders compel named companies to answer: the start of a case, not a news item.
+    E("6(b)", 2.0, r"6\s*\(b\)"),
+    E("launches inquiry", 1.5, r"(?:launch(?:es|ed|ing)?|open(?:s|ed)?)\s+(?:an?\s+)?(?:inquiry|probe)"),
+    E("issues orders", 1.5, r"issues?\s+orders?\s+to"),
+    E("market study", 1.0, r"market\s+stud(?:y|ies)"),
+    # Data-protection authorities acting together or alone on one AI service.
+    E("coordinated enforcement", 1.5, r"coordinated\s+enforcement"),
+    E("temporary limitation", 1.5, r"temporary\s+limitation|limitazione\s+provvisoria"),
+    E("provvedimento", 1.0, r"provvediment[oi]"),
+    E("sanzione", 1.5, r"sanzion[ei]"),
+    E("last onder dwangsom", 1.5),
+    E("Prüfverfahren", 1.0, r"Prüfverfahren|Verfahren\s+gegen"),
     *_many(
         E,
         "处罚:1.5 罚款:1.5 约谈:1.5 整治:1.0 查处:1.5 专项行动:1.5 清朗:1.0 下架:1.0 关停:1.0 "
         "违法违规:1.0 执法:1.0 立案:1.0 과징금:1.5 과태료:1.5 제재:1.0 시정명령:1.5 시정권고:1.0 처분:1.0 "
-        "고발:1.0 적발:1.0 부과:1.0",
+        "고발:1.0 적발:1.0 부과:1.0 注意喚起:1.5 行政指導:1.5 勧告:1.0 개선권고:1.0",
     ),
 )
 
@@ -293,6 +324,23 @@ OTHER_TERMS: tuple[Term, ...] = (
     O("Daily News", 1.0),
     O("meeting", 0.5, r"meetings?"),
     O("testifies", 1.0, r"testif(?:y|ies|ied)|testimony"),
+    # A request for information asks questions before any text exists: a consultation, not a rule.
+    # Weighs more than a plan's name and a consultation hint together (RFI on an AI Action Plan: other).
+    O("request for information", 3.0, r"requests?\s+for\s+information"),
+    O("RFI", 3.0),
+    # "The FTC received more than 1,000 comments": news about a consultation, not the rule itself,
+    # whatever instrument it names (so it outweighs the instrument's name).
+    O(
+        "comments received",
+        4.0,
+        r"[0-9][0-9,.]*\s+(?:public\s+)?(?:comments?|responses?|submissions?)\s+(?:were\s+|have\s+been\s+)?received"
+        r"|receiv(?:es|ed|ing)\s+(?:more\s+than\s+|over\s+|nearly\s+|about\s+)?[0-9][0-9,.]*\s+"
+        r"(?:public\s+)?(?:comments?|responses?|submissions?)",
+    ),
+    O("收到意见", 4.0, r"收到[^。]{0,30}?[0-9][0-9,]*\s*(?:条|份|件)"),
+    O("의견 접수", 4.0, r"[0-9][0-9,]*\s*건의?\s*의견|의견\s*[0-9][0-9,]*\s*건"),
+    O("briefing", 1.5, r"briefings?"),
+    O("proclamation", 1.0, r"proclamations?"),
     O("discours", 1.5),
     O("rapport", 0.75),
     O("Konferenz", 1.0),
@@ -301,7 +349,8 @@ OTHER_TERMS: tuple[Term, ...] = (
         O,
         "大会:1.0 论坛:1.0 峰会:1.0 开幕:1.0 讲话:1.5 致辞:1.5 发布会:1.0 会议:0.5 报告:0.75 白皮书:0.75 "
         "投资:1.0 座谈会:1.0 研讨会:1.0 大赛:1.0 개최:1.0 출범:1.0 간담회:1.0 포럼:1.0 회의:0.5 행사:1.0 "
-        "축사:1.5 기조연설:1.5 투자:1.0 공모:0.75 보고서:0.75 세미나:1.0 컨퍼런스:1.0",
+        "축사:1.5 기조연설:1.5 투자:1.0 공모:0.75 보고서:0.75 세미나:1.0 컨퍼런스:1.0 吹风会:1.5 브리핑:1.0 "
+        "記者会見:1.0",
     ),
 )
 
