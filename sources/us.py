@@ -14,6 +14,23 @@ FEDREG_API = "https://www.federalregister.gov/api/v1/documents.json"
 _WINDOW = (
     "conditions[publication_date][gte]={since:%Y-%m-%d}&conditions[publication_date][lte]={until:%Y-%m-%d}"
     "&order=newest&per_page=100"
+    # The fields read, subtype among them (an Executive Order is a rule, a Proclamation is not): the
+    # default field set has no subtype. Named as the recorded presidential answer carries them.
+    + "".join(
+        f"&fields[]={name}"
+        for name in (
+            "document_number",
+            "title",
+            "type",
+            "subtype",
+            "abstract",
+            "html_url",
+            "pdf_url",
+            "publication_date",
+            "agencies",
+            "executive_order_number",
+        )
+    )
 )
 
 us_ftc = SourceSpec(
@@ -67,7 +84,7 @@ def _fedreg_list() -> JsonListParser:
         summary_field="abstract",
         doc_type_field="type",
         doc_type_map=_FEDREG_TYPES,
-        meta_fields=("type", "agencies.name", "pdf_url"),
+        meta_fields=("type", "subtype", "agencies.name", "pdf_url"),
         empty_ok=True,  # a quiet fortnight answers {"count": 0} without results
     )
 
