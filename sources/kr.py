@@ -5,19 +5,21 @@ Endpoints and formats: docs/sources.md, section Korea.
 
 from __future__ import annotations
 
+from tracker.config_checks import SourceKey
 from tracker.specs import DocumentParser, EndpointSpec, FeedParser, SourceSpec
 from tracker.types import DocType
 
 # 인공지능 발전과 신뢰 기반 조성 등에 관한 기본법 (법령ID 014820). `ID=` answers the version in force,
 # so a new 공포번호 shows up as article changes (`MST=` would pin one version).
 AI_BASIC_ACT_ID = "014820"
-# law.go.kr needs a free personal key (OC). The source ships disabled in config.toml; to enable it, set
-#   [sources.kr_law.endpoints.ai_basic_act]
-#   url = "https://www.law.go.kr/DRF/lawService.do?OC=<your key>&target=law&ID=014820&type=XML"
-# Left as is, this placeholder makes law.go.kr refuse the request, which shows as a failing source.
+# law.go.kr needs a free personal key (OC, https://open.law.go.kr). Like every secret it comes from the
+# environment, never from config.toml: with LAW_GO_KR_OC set, the key replaces the placeholder below (also
+# in a mirror URL set in the file) and the source is on; without it the source is off and
+# `tracker check kr_law` says how to turn it on. Stored and logged URLs carry REDACTED in its place.
+LAW_GO_KR_OC = "LAW_GO_KR_OC"
+OC_PLACEHOLDER = "SET_YOUR_LAW_GO_KR_OC_KEY"
 LAWGOKR_URL = (
-    "https://www.law.go.kr/DRF/lawService.do?OC=SET_YOUR_LAW_GO_KR_OC_KEY"
-    f"&target=law&ID={AI_BASIC_ACT_ID}&type=XML"
+    f"https://www.law.go.kr/DRF/lawService.do?OC={OC_PLACEHOLDER}&target=law&ID={AI_BASIC_ACT_ID}&type=XML"
 )
 
 kr_msit = SourceSpec(
@@ -42,7 +44,7 @@ kr_law = SourceSpec(
     regulator="MSIT (AI Basic Act)",
     language="ko",
     homepage="https://www.law.go.kr/법령/인공지능발전과신뢰기반조성등에관한기본법",
-    enabled=False,  # needs the user's own law.go.kr OC key in the URL (config.toml says how)
+    enabled=False,  # on once LAW_GO_KR_OC holds the user's own key (SOURCE_KEYS)
     endpoints=(
         EndpointSpec(
             id="ai_basic_act",
@@ -55,3 +57,8 @@ kr_law = SourceSpec(
 )
 
 SOURCES: tuple[SourceSpec, ...] = (kr_msit, kr_law)
+
+# Built-in sources that need the user's own key (tracker.config_checks.with_key fills it in).
+SOURCE_KEYS: dict[str, SourceKey] = {
+    "kr_law": SourceKey(LAW_GO_KR_OC, OC_PLACEHOLDER, "law.go.kr Open API key (OC, free at open.law.go.kr)"),
+}

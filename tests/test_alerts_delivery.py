@@ -181,10 +181,14 @@ def test_permanent_errors_fail_the_alert_notify_ops_and_block_nothing(db_url: st
         "slack:#gone",
         "slack:#kr-ai",
     ]
-    assert all(a.status == "sent" for a in ops)  # delivered in the same run, to the operations channel
-    assert alert_ids_in(fake.posted("ops")) == [a.id for a in ops]
-    assert "channel_not_found" in str(fake.posted("ops"))
-    assert (report.sent, report.failed, report.pending) == (4, 3, 0)
+    # delivered in the same run, to the operations channel, as one message listing the three
+    (group,) = [a for a in alerts(engine) if a.kind == "ops_group"]
+    assert all((a.status, a.folded_into) == ("folded", group.id) for a in ops)
+    (message,) = fake.posted("ops")
+    assert alert_ids_in([message]) == [group.id] and group.status == "sent"
+    assert all(a.slack_ts == message["ts"] for a in alerts(engine) if a.folded_into == group.id)
+    assert "channel_not_found" in str(message) and "#kr-ai" in str(message) and "#gone" in str(message)
+    assert (report.sent, report.failed, report.pending) == (2, 3, 0)
 
 
 def test_a_broken_ops_channel_does_not_loop(db_url: str, fake: FakeSlack) -> None:

@@ -313,8 +313,8 @@ def test_a_source_left_without_its_key_is_told_to_get_one(http_server: FixtureSe
     row = rows_by_endpoint(run.stdout)["ai_basic_act"]
     assert row["status"] == "broken"
     assert row["advice"] == (
-        "needs a key: put your own in place of SET_YOUR_LAW_GO_KR_OC_KEY in "
-        "[sources.kr_law.endpoints.ai_basic_act] url and enable [sources.kr_law] (config.toml says how)"
+        "needs a key: set the environment variable LAW_GO_KR_OC to your own "
+        "(it fills SET_YOUR_LAW_GO_KR_OC_KEY in the URL; the README says where to get one)"
     )
 
 

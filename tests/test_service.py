@@ -24,6 +24,9 @@ from tests.test_check_e2e import ITEMS_V1, NEW_ITEM, feed
 from tracker.db import make_engine
 from tracker.models import Alert, Change
 
+# real `tracker run` processes, standby take-over, kill -9: `pytest -m "not slow"` leaves them out
+pytestmark = pytest.mark.slow
+
 NEW_TITLE = NEW_ITEM[1]
 
 

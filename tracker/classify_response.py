@@ -11,13 +11,16 @@ so an item that quotes "Access denied ... Reference #18" or mentions g-recaptcha
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from tracker.decode import sniff_kind
 from tracker.types import ErrorClass, FetchResult, ResponseStatus, Verdict
+
+if TYPE_CHECKING:  # lxml is loaded only when a page must be read for its shape (few pages ever are)
+    from lxml import etree
 
 # Kept for callers and tests that speak of "a small body"; detection no longer stops at any size (a
 # challenge padded above it is still a challenge).
@@ -85,7 +88,11 @@ _SHAPE_TAGS = ("script", "iframe", "frame", "form", "a", "input", "img")
 # Every id and class token the rules ask about: only these are looked up (a page has thousands of others).
 _WATCHED_IDS = (*_CAPTCHA_WIDGET_IDS, *_CLOUDFLARE_IDS)
 # Class names are matched as written (providers write them in lower case); ids and classes alike.
-_CARRYING = etree.XPath("//*[contains(@class, $name) or contains(@id, $name)]")
+@functools.cache
+def _carrying() -> etree.XPath:
+    from lxml import etree
+
+    return etree.XPath("//*[contains(@class, $name) or contains(@id, $name)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +128,7 @@ def _watched_ids(root: etree._Element, lowered: bytes) -> frozenset[str]:
     for name in _WATCHED_IDS:
         if name.encode() not in lowered:
             continue
-        for element in _CARRYING(root, name=name):
+        for element in _carrying()(root, name=name):
             tokens = f"{element.get('id', '')} {element.get('class', '')}".lower().split()
             if name in tokens:
                 found.add(name)
@@ -131,6 +138,8 @@ def _watched_ids(root: etree._Element, lowered: bytes) -> frozenset[str]:
 
 def _visible_text(root: etree._Element) -> str:
     """The page's visible text, collapsed, read only as far as the rules need (LITTLE_TEXT and the head)."""
+    from lxml import etree
+
     etree.strip_elements(root, *_HIDDEN_TAGS, with_tail=False)  # the tree is ours and read once
     chunks: list[str] = []
     length = 0
@@ -146,6 +155,8 @@ def _visible_text(root: etree._Element) -> str:
 
 def read_shape(body: bytes, lowered: bytes | None = None) -> PageShape | None:
     """The page's shape, or None when lxml cannot read it as HTML at all. `lowered`: body.lower()."""
+    from lxml import etree
+
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, no_network=True)
     try:
         root = etree.fromstring(body, parser)

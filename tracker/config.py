@@ -11,20 +11,36 @@ import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
+from tracker.config_checks import (
+    ConfigError,
+    check_cron,
+    check_http_url,
+    check_timezone,
+    source_key,
+    sqlalchemy_url,
+    with_key,
+)
 from tracker.specs import AlertPolicy, EndpointSpec, SourceSpec
+
+__all__ = ["Config", "ConfigError", "load_config", "parse_duration"]
 
 DEFAULT_CONFIG_NAME = "config.toml"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)?\s*$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
-
-
-class ConfigError(Exception):
-    """One clear message: which file, which key, what to do."""
 
 
 def parse_duration(value: Any) -> float:
@@ -46,13 +62,6 @@ def parse_duration(value: Any) -> float:
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
 
 
-def _check_http_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"{value!r} is not an http(s) URL")
-    return value
-
-
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -62,22 +71,19 @@ class TrackerSection(_Section):
     timezone: str = "UTC"
     user_agent: str = "ai-reg-tracker/0.1"
     contact_url: str = "https://github.com/ai-reg-tracker/ai-reg-tracker"
+    # false: no built-in regulator is checked unless its [sources.ID] says `enabled = true` (a config
+    # for your own sources only).
+    builtin_sources: bool = True
 
     @field_validator("contact_url")
     @classmethod
     def _url(cls, v: str) -> str:
-        return _check_http_url(v)
+        return check_http_url(v)
 
     @field_validator("timezone")
     @classmethod
     def _tz(cls, v: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {v!r}; use an IANA name such as 'Asia/Seoul'") from exc
-        return v
+        return check_timezone(v)
 
 
 class FetchSection(_Section):
@@ -125,7 +131,7 @@ class EndpointOverride(_Section):
     @field_validator("url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
-        return None if v is None else _check_http_url(v)
+        return None if v is None else check_http_url(v)
 
 
 class SourceOverride(_Section):
@@ -135,6 +141,22 @@ class SourceOverride(_Section):
     timezone: str | None = None
     alert: AlertPolicy | None = None
     endpoints: dict[str, EndpointOverride] = Field(default_factory=dict)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str | None) -> str | None:
+        return None if v is None else check_timezone(v)
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, v: str | None) -> str | None:
+        return None if v is None else check_cron(v)
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> SourceOverride:
+        if self.interval is not None and self.cron is not None:
+            raise ValueError("both `interval` and `cron` are set; keep one (cron would silently win)")
+        return self
 
 
 class RouteRule(_Section):
@@ -159,7 +181,7 @@ class SlackSection(_Section):
     @field_validator("base_url")
     @classmethod
     def _url(cls, v: str | None) -> str | None:
-        return None if v is None else _check_http_url(v)
+        return None if v is None else check_http_url(v)
 
 
 class ServiceSection(_Section):
@@ -182,6 +204,38 @@ class DigestSection(_Section):
     summariser_url: str | None = None  # OpenAI-compatible chat completions; key in DIGEST_API_KEY
     summariser_model: str | None = None
 
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        return check_timezone(v)
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, v: str | None) -> str | None:
+        return None if v is None else check_cron(v)
+
+
+class WebSection(_Section):
+    """The read-only web view (tracker.web): served by `tracker run` and `tracker web`."""
+
+    enabled: bool = True  # `tracker run` serves it beside the health endpoint
+    listen: str = "127.0.0.1:9465"  # TRACKER_WEB_LISTEN overrides
+    public_url: str | None = None  # where readers reach it (alerts link there); None = no links
+    user: str | None = None  # basic-auth user; the password comes from TRACKER_WEB_PASSWORD
+    page_size: int = Field(50, ge=5, le=500)
+
+    @field_validator("public_url")
+    @classmethod
+    def _url(cls, v: str | None) -> str | None:
+        return None if v is None else check_http_url(v).rstrip("/")
+
+
+def _check_group_names(groups: dict[str, bool]) -> dict[str, bool]:
+    from sources.groups import check_group_names
+
+    check_group_names(groups)
+    return groups
+
 
 class Config(_Section):
     tracker: TrackerSection = Field(default_factory=TrackerSection)
@@ -189,23 +243,34 @@ class Config(_Section):
     check: CheckSection = Field(default_factory=CheckSection)
     relevance: RelevanceSection = Field(default_factory=RelevanceSection)
     sources: dict[str, SourceOverride] = Field(default_factory=dict)
+    # Whole groups of built-in sources on or off: jurisdictions ("uk") and kinds ("dpa"); sources/groups.py.
+    groups: Annotated[dict[str, bool], AfterValidator(_check_group_names)] = Field(default_factory=dict)
     custom_sources: list[SourceSpec] = Field(default_factory=list)
     slack: SlackSection = Field(default_factory=SlackSection)
     service: ServiceSection = Field(default_factory=ServiceSection)
     digest: DigestSection = Field(default_factory=DigestSection)
+    web: WebSection = Field(default_factory=WebSection)
 
     # Not from the file: where it was read, to resolve relative paths.
     base_dir: Path = Field(default_factory=Path.cwd, exclude=True)
     path: Path | None = Field(default=None, exclude=True)
+    # What load_config found questionable but not wrong; the CLI prints them (never from the file).
+    _warnings: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._warnings
 
     def database_url(self) -> str:
-        """DATABASE_URL wins; else [tracker].database as a URL or a SQLite path."""
+        """DATABASE_URL wins; else [tracker].database as a URL or a SQLite path.
+
+        Raises ConfigError naming DATABASE_URL (or the key) when the URL is not one we can use."""
         env = os.environ.get("DATABASE_URL")
         if env:
-            return _sqlalchemy_url(env)
+            return sqlalchemy_url(env, "DATABASE_URL")
         db = self.tracker.database
         if "://" in db:
-            return _sqlalchemy_url(db)
+            return sqlalchemy_url(db, f"{self.path or DEFAULT_CONFIG_NAME}: tracker.database")
         path = Path(db)
         if not path.is_absolute():
             path = self.base_dir / path
@@ -214,17 +279,54 @@ class Config(_Section):
     def user_agent(self) -> str:
         return f"{self.tracker.user_agent} (+{self.tracker.contact_url})"
 
-    def enabled_sources(self) -> list[SourceSpec]:
-        """Built-in and custom sources with the file's overrides applied (URLs, enabled)."""
+    def all_sources(self) -> list[SourceSpec]:
+        """Every source the file could enable: built-in ones and its custom ones, disabled ones too."""
         from sources import builtin_sources
 
+        return [*builtin_sources(), *self.custom_sources]
+
+    def disabled_reason(self, spec: SourceSpec) -> str | None:
+        """None when the source is enabled, else why it is off and how to turn it on."""
+        override = self.sources.get(spec.id)
+        where = self.path or DEFAULT_CONFIG_NAME
+        if override is not None and override.enabled is not None:
+            if override.enabled:
+                return None
+            return f"disabled by [sources.{spec.id}] enabled = false in {where}; set it to true to check it"
+        from sources.groups import group_setting
+
+        by_group, group = group_setting(self.groups, spec)
+        if by_group is False:
+            return (
+                f"disabled by [groups] {group} = false in {where}; "
+                f"set [sources.{spec.id}] enabled = true to check this one"
+            )
+        if by_group is None and not self.tracker.builtin_sources and spec.id not in {c.id for c in self.custom_sources}:
+            return (
+                f"disabled: built-in sources are off ([tracker] builtin_sources = false in {where}); "
+                f"set [sources.{spec.id}] enabled = true to check this one"
+            )
+        key = source_key(spec.id)
+        if key is not None:
+            if os.environ.get(key.variable):
+                return None
+            return (
+                f"disabled until its key is set: put your {key.what} "
+                f"in the environment variable {key.variable}"
+            )
+        if not spec.enabled and by_group is not True:
+            return f"disabled by default; set [sources.{spec.id}] enabled = true in {where} to check it"
+        return None
+
+    def enabled_sources(self) -> list[SourceSpec]:
+        """Built-in and custom sources with the file's overrides applied (URLs, enabled, keys)."""
         out: list[SourceSpec] = []
-        for spec in [*builtin_sources(), *self.custom_sources]:
-            override = self.sources.get(spec.id)
-            enabled = spec.enabled if override is None or override.enabled is None else override.enabled
-            if not enabled:
+        for spec in self.all_sources():
+            if self.disabled_reason(spec) is not None:
                 continue
-            out.append(spec if override is None else _apply_override(spec, override))
+            override = self.sources.get(spec.id)
+            spec = spec if override is None else _apply_override(spec, override)
+            out.append(with_key(spec))
         return out
 
     def source_interval(self, source: SourceSpec) -> float:
@@ -253,14 +355,6 @@ def _apply_override(spec: SourceSpec, override: SourceOverride) -> SourceSpec:
     return spec.model_copy(update={"endpoints": tuple(endpoints)})
 
 
-def _sqlalchemy_url(url: str) -> str:
-    # People paste postgres:// or postgresql:// URLs; we drive PostgreSQL with psycopg 3.
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
-
-
 def _format_error(path: Path, exc: ValidationError) -> str:
     lines = [f"{path}: invalid configuration"]
     for err in exc.errors():
@@ -275,10 +369,17 @@ def _format_error(path: Path, exc: ValidationError) -> str:
 
 
 def load_config(path: str | Path | None = None) -> Config:
-    """Read and validate the file. No file at the default path = built-in defaults."""
-    explicit = path is not None
-    path = Path(path or os.environ.get("TRACKER_CONFIG", DEFAULT_CONFIG_NAME))
+    """Read and validate the file. No file at the default path = built-in defaults; a path given with
+    --config or TRACKER_CONFIG must exist."""
+    from_env = os.environ.get("TRACKER_CONFIG") if path is None else None
+    explicit = path is not None or bool(from_env)
+    path = Path(path or from_env or DEFAULT_CONFIG_NAME)
     if not path.exists():
+        if from_env:
+            raise ConfigError(
+                f"{path}: no such file (from TRACKER_CONFIG); point TRACKER_CONFIG at your config.toml "
+                "or unset it to use ./config.toml"
+            )
         if explicit:
             raise ConfigError(f"{path}: no such file; pass --config with the path of your config.toml")
         return Config(base_dir=Path.cwd())
@@ -293,7 +394,25 @@ def load_config(path: str | Path | None = None) -> Config:
     except ValidationError as exc:
         raise ConfigError(_format_error(path, exc)) from None
     _check_references(path, config)
+    config.warnings.extend(_questionable(path, config))
     return config
+
+
+def _questionable(path: Path, config: Config) -> list[str]:
+    """Settings that work but probably do not do what was meant."""
+    jitter = config.check.jitter
+    short = [
+        spec.id
+        for spec in config.enabled_sources()
+        if not (config.sources.get(spec.id) and config.sources[spec.id].cron)
+        and config.source_interval(spec) < jitter
+    ]
+    if not short:
+        return []
+    return [
+        f"{path}: check.jitter ({jitter:g}s) is longer than the interval of {', '.join(short)}: their "
+        "checks may start a whole interval late and bunch up; lower [check].jitter or raise the interval"
+    ]
 
 
 def _check_references(path: Path, config: Config) -> None:
@@ -319,18 +438,11 @@ def _check_references(path: Path, config: Config) -> None:
                     f"{path}: sources.{sid}.endpoints.{eid}: unknown endpoint; "
                     f"{sid} has {', '.join(sorted(endpoint_ids))}"
                 )
-        if override.cron:
-            from apscheduler.triggers.cron import CronTrigger
-
-            try:
-                CronTrigger.from_crontab(override.cron)
-            except ValueError as exc:
-                raise ConfigError(f"{path}: sources.{sid}.cron: {exc}; write five crontab fields") from None
     for source in config.custom_sources:
         for endpoint in source.endpoints:
             if "{" not in endpoint.url:
                 try:
-                    _check_http_url(endpoint.url)
+                    check_http_url(endpoint.url)
                 except ValueError as exc:
                     raise ConfigError(
                         f"{path}: custom_sources.{source.id}.endpoints.{endpoint.id}.url: {exc}"

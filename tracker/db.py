@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,7 +41,14 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"{path}: cannot create its directory ({exc.strerror or exc}); create "
+                    f"{Path(path).parent} writable by this user, or set [tracker].database or DATABASE_URL "
+                    "to a writable place"
+                ) from exc
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @sa.event.listens_for(engine, "connect")
@@ -95,8 +103,73 @@ def _upgrade(engine: Engine, revision: str) -> None:
 
         with engine.begin() as conn:
             command.upgrade(_alembic_config(conn), revision)
-    except sa.exc.OperationalError as exc:
-        raise DatabaseError(f"cannot reach the database: {exc.orig}") from exc
+    except sa.exc.DBAPIError as exc:
+        raise DatabaseError(describe_failure(engine, exc)) from exc
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    """The file of a SQLite database, None for PostgreSQL or an in-memory database."""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return None
+    return Path(engine.url.database)
+
+
+_NOT_A_DATABASE = ("file is not a database", "file is encrypted")
+_CORRUPT = ("malformed", "corrupt")
+_CANNOT_WRITE = ("unable to open database file", "readonly database", "read-only")
+
+
+def describe_failure(engine: Engine, exc: sa.exc.DBAPIError) -> str:
+    """What is wrong with the database, where, and what to do: for an operator, not a developer."""
+    reason = str(exc.orig).strip()
+    path = sqlite_path(engine)
+    if path is None:
+        where = engine.url.render_as_string(hide_password=True)
+        return f"cannot reach the database {where}: {reason}"
+    lowered = reason.lower()
+    if any(s in lowered for s in _NOT_A_DATABASE):
+        return (
+            f"{path}: not a SQLite database ({reason}); move it aside (mv {path} {path}.bad) to start a new "
+            "one, or restore a backup, or point [tracker].database or DATABASE_URL at the right file"
+        )
+    if any(s in lowered for s in _CORRUPT):
+        return corrupt_message(path, reason)
+    if any(s in lowered for s in _CANNOT_WRITE):
+        if path.exists() and not os.access(path, os.W_OK):
+            what = f"the file {path} is not writable by this user"
+        elif not os.access(path.parent, os.W_OK | os.X_OK):
+            what = f"the directory {path.parent} is not writable by this user"
+        else:
+            what = reason
+        return (
+            f"{path}: cannot open the database: {what} (SQLite also writes -wal and -shm files beside it); "
+            "fix the permissions, or set [tracker].database or DATABASE_URL to a writable place"
+        )
+    return f"{path}: cannot open the database: {reason}"
+
+
+def corrupt_message(path: Path, detail: str) -> str:
+    return (
+        f"{path}: the database is corrupt ({detail}); stop `tracker run`, restore a backup, or move it "
+        f"aside (mv {path} {path}.corrupt) to start a new one (its history is then lost)"
+    )
+
+
+def integrity_problem(engine: Engine) -> str | None:
+    """SQLite's PRAGMA quick_check (reads every page, much faster than integrity_check): None when the
+    file is sound or is not there yet, else what is wrong and what to do. PostgreSQL checks itself."""
+    path = sqlite_path(engine)
+    if path is None or not path.exists():
+        return None
+    try:
+        with engine.connect() as conn:
+            rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(5)")]
+    except sa.exc.DBAPIError as exc:
+        return describe_failure(engine, exc)
+    if rows == ["ok"]:
+        return None
+    first = rows[0].removeprefix("*** in database main ***").strip().splitlines()[0] if rows else "?"
+    return corrupt_message(path, f"quick_check: {first}")
 
 
 def _stored_revision(engine: Engine) -> tuple[str | None, bool]:

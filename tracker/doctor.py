@@ -25,6 +25,7 @@ from tracker.expectations import check_expectations, describe_expectations
 from tracker.fetch import Fetcher
 from tracker.netguard import ResolveError, resolve
 from tracker.politeness import RobotsAnswer, RobotsCache
+from tracker.redact import redact
 from tracker.specs import EndpointSpec, SourceSpec
 from tracker.types import (
     DocumentExtraction,
@@ -268,11 +269,11 @@ class _Row:
         return Diagnosis(
             source=self.source.id,
             endpoint=self.endpoint.id,
-            url=self.url,
+            url=redact(self.url),
             host=self.lookup.host,
             status=status,
             error_class=error_class,
-            reason=reason,
+            reason=redact(reason),
             dns=self.lookup.describe(),
             tls=tls,
             robots=robots,
@@ -357,9 +358,10 @@ def advice(
     where = f"[sources.{source.id}.endpoints.{endpoint.id}] url"
     placeholder = _KEY_PLACEHOLDER.search(url)
     if placeholder:
+        variable = placeholder.group(0).removeprefix("SET_YOUR_").removesuffix("_KEY")
         return (
-            f"needs a key: put your own in place of {placeholder.group(0)} in {where} "
-            f"and enable [sources.{source.id}] (config.toml says how)"
+            f"needs a key: set the environment variable {variable} to your own "
+            f"(it fills {placeholder.group(0)} in the URL; the README says where to get one)"
         )
     host = urlsplit(url).hostname or url
     match error_class:

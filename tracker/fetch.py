@@ -25,6 +25,7 @@ from tracker import netstream
 from tracker.config import FetchSection
 from tracker.netguard import NetGuard, PrivateAddressError, ResolveError
 from tracker.politeness import HostLimiter, RobotsAnswer, RobotsCache, RobotsStore
+from tracker.redact import redact
 from tracker.tls import fetch_context
 from tracker.types import ErrorClass, FetchRequest, FetchResult
 
@@ -61,7 +62,8 @@ class _Failure(Exception):
 
 
 class _TimeBudget:
-    """The total timeout of one attempt: time spent on the network, not waiting for a polite turn."""
+    """The total timeout of one fetch: every attempt's network time and the backoff between attempts,
+    not the waits for a polite turn. Per attempt, a 1 byte/s drip cost four times the timeout (14.6)."""
 
     def __init__(self, seconds: float) -> None:
         self.total = seconds
@@ -157,31 +159,41 @@ class Fetcher:
     # -- public ----------------------------------------------------------------------------------------
     async def fetch(self, request: FetchRequest) -> FetchResult:
         started = time.monotonic()
+        budget = _TimeBudget(self.settings.total_timeout)
         attempts = 0
         while True:
             attempts += 1
             try:
-                outcome = await self._attempt(request, check_robots=self.settings.respect_robots)
+                robots = self.settings.respect_robots
+                outcome = await self._attempt(request, check_robots=robots, budget=budget)
             except Exception as exc:  # a bug must not take the whole check cycle down
                 log.exception("unexpected error fetching %s", request.url)
                 outcome = _Outcome(request.url, error_class=ErrorClass.INTERNAL, error=f"internal: {exc!r}")
             wait = self._retry_wait(outcome, attempts)
             if wait is None:
                 break
+            if wait >= budget.remaining:
+                if budget.remaining > 0:  # else the error already says the total timeout ran out
+                    outcome.error = (
+                        f"{outcome.error}; not retried: waiting {wait:.1f}s would pass the total timeout "
+                        f"of {budget.total:g}s"
+                    )
+                break
             log.info("retrying %s in %.2fs after: %s", request.url, wait, outcome.error)
             await asyncio.sleep(wait)
+            budget.spend(wait)
         error = outcome.error
         if error and attempts > 1:
             error = f"{error} (after {attempts} attempts)"
         return FetchResult(
             url=request.url,
-            final_url=outcome.final_url,
+            final_url=redact(outcome.final_url),  # a key in the URL is never stored (redact.py)
             status_code=outcome.status_code,
             headers=outcome.headers,
             body=outcome.body,
             elapsed_s=time.monotonic() - started,
             error_class=outcome.error_class,
-            error=error,
+            error=redact(error) if error else error,
             attempts=attempts,
         )
 
@@ -207,10 +219,15 @@ class Fetcher:
 
     # -- one attempt -----------------------------------------------------------------------------------
     async def _attempt(
-        self, request: FetchRequest, *, check_robots: bool, max_redirects: int | None = None
+        self,
+        request: FetchRequest,
+        *,
+        check_robots: bool,
+        max_redirects: int | None = None,
+        budget: _TimeBudget | None = None,
     ) -> _Outcome:
         limit = self.settings.max_redirects if max_redirects is None else max_redirects
-        budget = _TimeBudget(self.settings.total_timeout)
+        budget = budget or _TimeBudget(self.settings.total_timeout)
         url, method, form = request.url, request.method.upper(), request.form
         headers = dict(request.headers)
         if request.etag:
@@ -303,9 +320,9 @@ class Fetcher:
         except TimeoutError:
             raise _Failure(ErrorClass.TIMEOUT, f"total timeout of {budget.total:g}s exceeded") from None
         except httpx.HTTPError as exc:
-            raise _classify_transport_error(exc, reading_body) from None
+            raise _classify_transport_error(exc, reading_body, url) from None
         except (OSError, ssl.SSLError) as exc:
-            raise _Failure(ErrorClass.CONNECT, f"connection failed: {exc}") from None
+            raise _Failure(ErrorClass.CONNECT, _connect_error(exc, url)) from None
         finally:
             budget.spend(time.monotonic() - started)
 
@@ -340,7 +357,7 @@ def host_changed(old_url: str, new_url: str) -> bool:
     return (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port)
 
 
-def _classify_transport_error(exc: httpx.HTTPError, reading_body: bool) -> _Failure:
+def _classify_transport_error(exc: httpx.HTTPError, reading_body: bool, url: str) -> _Failure:
     if isinstance(exc, httpx.TimeoutException):
         phase = {
             httpx.ConnectTimeout: "connect",
@@ -357,4 +374,14 @@ def _classify_transport_error(exc: httpx.HTTPError, reading_body: bool) -> _Fail
         return _Failure(ErrorClass.CONNECT, f"truncated body: {exc}")
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
         return _Failure(ErrorClass.INTERNAL, f"invalid URL: {exc}")
-    return _Failure(ErrorClass.CONNECT, f"connection failed: {exc or type(exc).__name__}")
+    return _Failure(ErrorClass.CONNECT, _connect_error(exc, url))
+
+
+def _connect_error(exc: BaseException, url: str) -> str:
+    """'connection refused: 127.0.0.1:18199': which address did not answer, as DNS errors say."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    where = f"{parts.hostname}:{port}" if parts.hostname and ":" not in parts.hostname else parts.netloc
+    if _has_cause(exc, ConnectionRefusedError) or "refused" in str(exc).lower():
+        return f"connection refused: {where}"
+    return f"connection to {where} failed: {exc or type(exc).__name__}"

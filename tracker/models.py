@@ -152,7 +152,8 @@ class Alert(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     change_id: int | None = Field(default=None, foreign_key="change.id", index=True)
-    kind: str = Field(default="change", max_length=16)  # change|ops|diff|digest|test|summary|summary_part|ops_group
+    # change | ops | diff | digest | test, and made at delivery: summary | summary_part | ops_group
+    kind: str = Field(default="change", max_length=16)
     channel: str = Field(max_length=128)
     thread_key: str | None = Field(default=None, max_length=600)  # document_key for threading
     payload: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # JSON: text/blocks or ops text

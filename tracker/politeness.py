@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 
 ROBOTS_TTL_S = 24 * 3600.0  # RFC 9309 asks crawlers not to cache longer than 24 h
 ROBOTS_FAILURE_TTL_S = 15 * 60.0  # retry an unreachable robots.txt sooner
+# RFC 9309 2.3.1.4: while robots.txt answers server errors, a copy read earlier may be used for about 30
+# days; without one, everything is disallowed.
+ROBOTS_KEEP_COPY_S = 30 * 86400.0
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB, the rest may be ignored
 MAX_CRAWL_DELAY_S = 60.0  # a larger Crawl-delay would stall a check cycle; honour up to this
 
@@ -101,9 +104,11 @@ class RobotsDecision:
 
 @dataclass(slots=True)
 class _RobotsEntry:
-    parser: Protego | None  # None = allow everything (no robots.txt, or it could not be read)
+    parser: Protego | None  # None = no rules: allow everything (4xx), unless disallow_all
     note: str
     expires_at: float
+    disallow_all: bool = False  # robots.txt answered a server error and no earlier copy is usable
+    read_at: float | None = None  # when rules (or their absence) were last read; None = never
 
 
 RobotsFetch = Callable[[str], Awaitable[RobotsAnswer]]
@@ -140,9 +145,11 @@ def robots_agent_token(user_agent: str) -> str:
 class RobotsCache:
     """robots.txt per host, fetched through `fetch` (the same client and guard as everything else).
 
-    4xx (404, 410, ...) means there are no rules: allow all (RFC 9309). 5xx or no answer also allows,
-    with a warning, and is asked again after ROBOTS_FAILURE_TTL_S: a regulator whose robots.txt is broken
-    is still a source we must watch.
+    4xx (404, 410, ...) means there are no rules: allow all (RFC 9309 2.3.1.3). A server error (5xx)
+    means robots.txt is unreachable: the copy read earlier stays in force (up to ROBOTS_KEEP_COPY_S),
+    and without one everything is disallowed (RFC 9309 2.3.1.4); it is asked again after
+    ROBOTS_FAILURE_TTL_S. No answer at all (refused, timed out) allows for now, with a warning: the request
+    itself then fails with the network's own error, which says more than "robots.txt unreachable".
     """
 
     def __init__(
@@ -171,6 +178,8 @@ class RobotsCache:
         if urlsplit(url).path == "/robots.txt":
             return RobotsDecision(True, "robots.txt itself is always allowed")
         entry = await self._entry(url)
+        if entry.disallow_all:
+            return RobotsDecision(False, entry.note)
         if entry.parser is None:
             return RobotsDecision(True, entry.note)
         if entry.parser.can_fetch(url, self.agent):
@@ -192,23 +201,44 @@ class RobotsCache:
         async with lock:  # concurrent requests to one host fetch robots.txt once
             entry = self._entries.get(key)
             if entry is None or entry.expires_at <= time.monotonic():
-                entry = await self._load(self.robots_url(url))
+                entry = await self._load(self.robots_url(url), entry)
                 self._entries.put(key, entry)
             return entry
 
-    async def _load(self, robots_url: str) -> _RobotsEntry:
+    async def _load(self, robots_url: str, previous: _RobotsEntry | None) -> _RobotsEntry:
         answer = await self._fetch(robots_url)
         now = time.monotonic()
         code = answer.status_code
         if code is not None and 200 <= code < 300:
             text = answer.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
-            return _RobotsEntry(Protego.parse(text), f"robots.txt read from {robots_url}", now + self._ttl)
+            return _RobotsEntry(
+                Protego.parse(text), f"robots.txt read from {robots_url}", now + self._ttl, read_at=now
+            )
         if code is not None and 400 <= code < 500:
-            return _RobotsEntry(None, f"{robots_url} answered {code}: no rules, all allowed", now + self._ttl)
+            return _RobotsEntry(
+                None, f"{robots_url} answered {code}: no rules, all allowed", now + self._ttl, read_at=now
+            )
         why = f"HTTP {code}" if code is not None else (answer.error or "no answer")
-        log.warning("robots.txt unavailable at %s (%s); allowing requests for now", robots_url, why)
+        retry_at = now + self._failure_ttl
+        copy_age = now - previous.read_at if previous is not None and previous.read_at is not None else None
+        if previous is not None and copy_age is not None and copy_age < ROBOTS_KEEP_COPY_S:
+            log.warning("robots.txt unavailable at %s (%s); keeping the copy read earlier", robots_url, why)
+            return _RobotsEntry(
+                previous.parser,
+                f"{robots_url} unavailable ({why}); the copy read earlier still applies",
+                retry_at,
+                read_at=previous.read_at,
+            )
+        if code is None:
+            log.warning("robots.txt unavailable at %s (%s); allowing requests for now", robots_url, why)
+            return _RobotsEntry(None, f"{robots_url} unavailable ({why}); allowed for now", retry_at)
+        log.warning("%s answered %s; nothing on this host is fetched until it answers", robots_url, why)
         return _RobotsEntry(
-            None, f"{robots_url} unavailable ({why}); allowed for now", now + self._failure_ttl
+            None,
+            f"{robots_url} answered {why} (server error): robots.txt is unreachable, so every URL on "
+            f"this host is disallowed (RFC 9309 2.3.1.4); asked again in {self._failure_ttl / 60:.0f} min",
+            retry_at,
+            disallow_all=True,
         )
 
 

@@ -18,8 +18,7 @@ def select_sources(config: Config, names: Sequence[str] = ()) -> list[SourceSpec
         sid, _, eid = name.partition("/")
         matches = [s for s in sources if s.id == sid or s.jurisdiction.lower() == sid.lower()]
         if not matches:
-            known = ", ".join(s.id for s in sources)
-            raise KeyError(f"unknown source {name!r}; enabled sources are: {known}")
+            raise KeyError(_not_enabled(config, sid, name, sources))
         for s in matches:
             if eid:
                 try:
@@ -30,3 +29,13 @@ def select_sources(config: Config, names: Sequence[str] = ()) -> list[SourceSpec
             if s not in picked:
                 picked.append(s)
     return picked
+
+
+def _not_enabled(config: Config, sid: str, name: str, enabled: Sequence[SourceSpec]) -> str:
+    """Why `name` selects nothing: a source that exists but is off says how to turn it on."""
+    for spec in config.all_sources():
+        reason = config.disabled_reason(spec)
+        if reason and (spec.id == sid or spec.jurisdiction.lower() == sid.lower()):
+            return f"source {spec.id!r} exists but is {reason}"
+    known = ", ".join(s.id for s in enabled)
+    return f"unknown source {name!r}; enabled sources are: {known}"

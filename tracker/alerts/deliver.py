@@ -5,9 +5,13 @@ id order and an alert waits while an earlier one in its lane is waiting for a re
 sees alerts out of order, even across a long outage. Lanes are served round-robin, at most one message
 per `[slack].per_channel_interval` seconds each.
 
+Floods. Before a pass serves its lanes, a flood of change alerts in a channel becomes one summary and
+several operations notices one message (tracker.alerts.groups).
+
 Errors. Permanent (invalid_auth, channel_not_found, not_in_channel, ...): the alert is marked failed with
 the reason, one error line is logged and an operations notice is queued - one per failing channel
-until something reaches that channel again, and never about the operations channel itself or about an
+until something reaches that channel again, whatever the channel layout (the notice may get through
+where the alert did not: a token fixed meanwhile; if not, it fails and is logged), and never about an
 operations notice, so a broken ops channel cannot loop. Transient (5xx,
 timeouts, connection errors, 429 beyond slack-sdk's short inline wait): rescheduled with exponential
 backoff and jitter (Retry-After when Slack gave one) until `[slack].max_attempts`, then failed. Nothing
@@ -20,7 +24,9 @@ posted before (a second attempt, or one with an earlier error) is first looked f
 conversations.history (conversations.replies for a thread reply) with include_all_metadata; if found it
 is marked sent with that ts instead of being posted again. So a process killed after the post and before
 its commit does not cause a duplicate, and one killed before the post does not lose the alert (its lease
-runs out after 5 minutes and it is sent then). A duplicate is still possible when
+runs out after 5 minutes and it is sent then; at once when the claim's holder is known to be dead, see
+tracker.alerts.lease, so a kill does not hold back the rest of its channel). A duplicate is still
+possible when
   * alerts go through an incoming webhook, which cannot read the channel: at-least-once, a kill between
     post and commit resends that one message;
   * the bot lacks the history scopes (channels:history / groups:history) or the channel id cannot be
@@ -46,6 +52,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from tracker.alerts.groups import SUMMARY_PART, fold_lane, record_members
 from tracker.alerts.notifier import (
     Notifier,
     Pacer,
@@ -57,11 +64,13 @@ from tracker.alerts.notifier import (
 from tracker.alerts.notifiers import make_notifier
 from tracker.alerts.outbox import (  # list_alerts, retry_alerts: re-exported for the CLI
     FAILED,
+    FOLDED,
     SENT,
     SKIPPED,
     UNSENT,
     as_utc,
     claim,
+    claimable,
     known_channel_id,
     list_alerts,
     mark_failed,
@@ -72,7 +81,6 @@ from tracker.alerts.outbox import (  # list_alerts, retry_alerts: re-exported fo
     retry_alerts,
     thread_ts_for,
 )
-from tracker.alerts.routing import ops_channel
 from tracker.config import Config
 from tracker.db import transaction
 from tracker.models import Alert, Change, utcnow
@@ -125,7 +133,12 @@ def deliver_pending(
     budget: float = math.inf if max_messages is None else max_messages
     raised: set[str] = set()
     while budget > 0:
-        lanes = _due_lanes(engine, notifier, clock())
+        lanes = {
+            lane: deque(fold_lane(engine, config, ids, clock(), threads=notifier.supports_threads))
+            if len(ids) > 1
+            else ids
+            for lane, ids in _due_lanes(engine, notifier, clock()).items()
+        }
         notices_before = len(raised)
         while lanes and budget > 0:
             lane = pacer.next_lane(lanes)
@@ -151,17 +164,17 @@ def _due_lanes(engine: Engine, notifier: Notifier, now: datetime) -> dict[str, d
     """Due alert ids per lane, in id order, each lane stopping at its first alert that is not due."""
     with Session(engine) as session:
         rows = session.exec(
-            select(Alert.id, Alert.channel, Alert.next_attempt_at)
+            select(Alert.id, Alert.channel, Alert.next_attempt_at, Alert.status, Alert.lease_owner)
             .where(col(Alert.status).in_(UNSENT))
             .order_by(col(Alert.id))
         ).all()
     lanes: dict[str, deque[int]] = {}
     blocked: set[str] = set()
-    for alert_id, channel, due in rows:
+    for alert_id, channel, due, status, owner in rows:
         lane = notifier.lane(channel)
         if lane in blocked:
             continue
-        if as_utc(due) > now:
+        if not claimable(status, due, owner, now):
             blocked.add(lane)
             continue
         lanes.setdefault(lane, deque()).append(alert_id)  # type: ignore[arg-type]
@@ -197,7 +210,7 @@ def _claim(engine: Engine, notifier: Notifier, alert_id: int, now: datetime) -> 
         )
         if claimed.maybe_posted and notifier.can_verify:  # only the duplicate check needs the id
             claimed.channel_id_hint = known_channel_id(session, alert.channel)
-        if alert.kind == "diff":
+        if alert.kind in ("diff", SUMMARY_PART):
             claimed.parent = session.get(Alert, payload.get("parent_alert_id"))
             change = session.get(Change, alert.change_id) if alert.change_id else None
             claimed.diff = change.diff if change else None
@@ -214,6 +227,12 @@ def _deliver_one(
     try:
         if alert.kind == "diff":
             return _deliver_diff(engine, notifier, claimed, now)
+        if alert.kind == SUMMARY_PART:
+            outcome = _part_waits(engine, claimed, now)
+            if outcome is not None:
+                return outcome
+        if alert.kind in ("ops", "ops_group"):
+            log.warning("operations notice to %s: %s", alert.channel, claimed.payload.get("text", ""))
         posted = None
         if claimed.maybe_posted and notifier.can_verify:
             posted = notifier.find_posted(
@@ -252,6 +271,18 @@ def _deliver_one(
     return _Outcome.SENT
 
 
+def _part_waits(engine: Engine, claimed: _Claimed, now: datetime) -> _Outcome | None:
+    """A summary's list goes into its thread: after the summary, and not at all if it failed."""
+    parent = claimed.parent
+    if parent is None or parent.status == FAILED:
+        with transaction(engine) as session:
+            mark_failed(session, session.get(Alert, claimed.alert.id), "its summary alert failed", now)  # type: ignore[arg-type]
+        return _Outcome.FAILED
+    if parent.status != SENT:
+        raise TransientSendError(f"waiting for summary alert {parent.id}")
+    return None
+
+
 def _deliver_diff(engine: Engine, notifier: Notifier, claimed: _Claimed, now: datetime) -> _Outcome:
     """Upload a long diff into the thread of the message alert it belongs to."""
     alert, parent, payload = claimed.alert, claimed.parent, claimed.payload
@@ -259,9 +290,12 @@ def _deliver_diff(engine: Engine, notifier: Notifier, claimed: _Claimed, now: da
         with transaction(engine) as session:
             mark_failed(session, session.get(Alert, alert.id), "its message alert failed", now)  # type: ignore[arg-type]
         return _Outcome.FAILED
+    if parent.status == FOLDED:
+        parent = None  # shown in a summary, not as a message of its own: nothing to attach to
     if parent.status != SENT:
         raise TransientSendError(f"waiting for message alert {parent.id}")
-    thread_ts, channel_id = claimed.thread_ts, parent.slack_channel_id
+    thread_ts = claimed.thread_ts
+    channel_id = parent.slack_channel_id if parent is not None else None
     if not notifier.can_upload or not thread_ts or not channel_id or not claimed.diff:
         with transaction(engine) as session:
             note = f"{notifier.name} cannot attach files; full diff: `tracker show {alert.change_id}`"
@@ -294,6 +328,7 @@ def _record(engine: Engine, alert_id: int, posted: Posted, now: datetime, thread
         mark_sent(
             session, alert, ts=posted.ts, channel_id=posted.channel_id, now=now, thread_root=thread_root
         )
+        record_members(session, alert, posted.ts, posted.channel_id, now)
 
 
 def _fail(
@@ -306,8 +341,7 @@ def _fail(
         assert row is not None
         mark_failed(session, row, reason, now)
         notify = (
-            alert.kind not in ("ops", "test")
-            and alert.channel != ops_channel(config)
+            alert.kind not in ("ops", "ops_group", "test")
             and subject not in raised
             and not ops_notice_open(session, subject, alert.channel)
         )

@@ -7,6 +7,12 @@ page no way to ping anyone or hide a link behind a label. On top of that the bar
 `@here` and `@everyone` get a zero-width joiner after the `@` (they only ping with `link_names`, which we
 never set, but a later change of client options must not turn a scraped title into a broadcast), and
 bidirectional overrides and control characters are removed so text cannot disguise itself.
+
+mrkdwn has no escape for its formatting characters, so in scraped text that goes into mrkdwn
+(`escape_mrkdwn`) they are replaced by look-alikes Slack does not read as markup: `*` `~` and backticks
+always, `_` where it could open or close italics (not inside a word, as in `ip_24_1234`), and a `>`
+that starts a line (a quote). Our own formatting is added around the escaped text, so it still works.
+Plain-text fields (the header) need none of this: Slack formats nothing there.
 """
 
 from __future__ import annotations
@@ -21,6 +27,11 @@ _UNSAFE_CHARS = re.compile("[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BROADCAST_WORD = re.compile(r"@(?=(?:channel|here|everyone)\b)", re.IGNORECASE)
 _PARTIAL_ENTITY = re.compile(r"&[a-z]{0,3}$")
 _BACKTICK_PAIR = re.compile(r"`(?=`)")
+# Slack's formatting characters -> look-alikes it does not format (reversed by `unescape` for a terminal).
+MRKDWN_LOOKALIKES = {"*": "\u2217", "~": "\u223c", "`": "\u02cb", "_": "\u02cd"}
+_FORMATTING = re.compile(r"[*~`]|(?<!\w)_|_(?!\w)")
+_QUOTE_START = re.compile(r"^(\s*)&gt;", re.MULTILINE)
+_QUOTE_LOOKALIKE = "\uff1e"
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -46,6 +57,12 @@ def escape(text: str | None) -> str:
     return _BROADCAST_WORD.sub("@" + ZERO_WIDTH_JOINER, text)
 
 
+def escape_mrkdwn(text: str | None) -> str:
+    """`escape`, and Slack's formatting characters neutralised: for scraped text inside mrkdwn."""
+    text = _FORMATTING.sub(lambda m: MRKDWN_LOOKALIKES[m.group(0)], escape(text))
+    return _QUOTE_START.sub(lambda m: m.group(1) + _QUOTE_LOOKALIKE, text)
+
+
 def escape_code(text: str | None) -> str:
     """Escaped text for inside a ``` block: a scraped ``` must not close our block early."""
     return _BACKTICK_PAIR.sub("`" + _ZERO_WIDTH_SPACE, escape(text))  # no two backticks stay adjacent
@@ -54,6 +71,8 @@ def escape_code(text: str | None) -> str:
 def unescape(text: str) -> str:
     """Undo `escape` for a terminal (console notifier)."""
     text = text.replace(ZERO_WIDTH_JOINER, "").replace(_ZERO_WIDTH_SPACE, "")
+    for char, lookalike in (*MRKDWN_LOOKALIKES.items(), (">", _QUOTE_LOOKALIKE)):
+        text = text.replace(lookalike, char)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

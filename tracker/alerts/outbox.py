@@ -3,10 +3,13 @@
     pending --claim--> sending --post ok--> sent
        ^                  |  \\--permanent error / attempts used up--> failed --`alerts retry`--> pending
        +--transient error-+
-    (a "sending" row whose lease ran out - the process died - is claimable again)
+    pending --folded into a summary at delivery (see tracker.alerts.groups)--> folded
+    (a "sending" row whose lease ran out, or whose holder is known to be dead, is claimable again)
 
 Kinds: "change" (a Block Kit message about a Change), "ops" (operations notices), "diff" (the full diff of
-a long document change, uploaded as a file into the thread of its "change" alert), "test".
+a long document change, uploaded as a file into the thread of its "change" alert), "test", and the ones
+made at delivery: "summary" (one message for a flood of change alerts), "summary_part" (the rest of
+its list, in its thread), "ops_group" (several operations notices in one message).
 Every payload carries a random `alert_key`; with the alert id it goes into the Slack message metadata, so
 an earlier post of the same alert can be recognised (see tracker.alerts.deliver).
 """
@@ -24,6 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
+from tracker.alerts.lease import holder_is_dead, process_identity
 from tracker.alerts.render import needs_diff_file, render_change_message, render_ops_message
 from tracker.alerts.routing import ops_channel, route_channels
 from tracker.config import Config
@@ -31,6 +35,7 @@ from tracker.db import transaction
 from tracker.models import Alert, Change, SlackThread, utcnow
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
+FOLDED = "folded"  # shown inside another alert's message (Alert.folded_into), never sent on its own
 UNSENT = (PENDING, SENDING)
 LEASE = timedelta(minutes=5)  # a claim older than this belongs to a process that died
 BACKOFF_BASE_S = 30.0
@@ -135,7 +140,11 @@ def queue_ops_notice(
     if thread_key is None:
         thread_key = f"{prefix}{uuid.uuid4().hex[:8]}"
     payload = render_ops_message(title=title, subject=subject, text=text, ok=ok)
-    payload.update(subject=subject, broadcast=ok)
+    # title/detail/ok: what a grouped notice lists (tracker.alerts.groups); broadcast: a recovery shows
+    # in the channel too, unless operations notices share the team's channel.
+    payload.update(
+        subject=subject, broadcast=ok and bool(config.slack.ops_channel), title=title, detail=text, ok=ok
+    )
     alert = _new_alert(kind="ops", channel=ops_channel(config), thread_key=thread_key, payload=payload)
     session.add(alert)
     session.flush()
@@ -164,10 +173,17 @@ def ops_notice_open(session: Session, subject: str, channel: str) -> bool:
 # -- state transitions (each in the caller's transaction) ------------------------------------------
 
 
+def claimable(status: str, due: datetime, lease_owner: str | None, now: datetime) -> bool:
+    """Unsent and due, or claimed by a process that is known to be dead (its lease is void)."""
+    if status not in UNSENT:
+        return False
+    return as_utc(due) <= now or (status == SENDING and holder_is_dead(lease_owner))
+
+
 def claim(session: Session, alert_id: int, now: datetime) -> Alert | None:
     """Take a due alert for sending: one conditional UPDATE, so two deliverers never both get it."""
     alert = session.get(Alert, alert_id)
-    if alert is None or alert.status not in UNSENT or as_utc(alert.next_attempt_at) > now:
+    if alert is None or not claimable(alert.status, alert.next_attempt_at, alert.lease_owner, now):
         return None
     result = session.execute(
         sa.update(Alert)
@@ -176,7 +192,12 @@ def claim(session: Session, alert_id: int, now: datetime) -> Alert | None:
             col(Alert.status) == alert.status,
             col(Alert.attempts) == alert.attempts,
         )
-        .values(status=SENDING, attempts=alert.attempts + 1, next_attempt_at=now + LEASE)
+        .values(
+            status=SENDING,
+            attempts=alert.attempts + 1,
+            next_attempt_at=now + LEASE,
+            lease_owner=process_identity(),
+        )
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         return None
@@ -255,11 +276,13 @@ def reschedule(
 # -- command helpers (`tracker alerts`, `tracker alerts retry`) -----------------------------------
 
 
-def list_alerts(engine: Engine, status: str | None = None) -> list[Alert]:
+def list_alerts(engine: Engine, status: str | tuple[str, ...] | None = None) -> list[Alert]:
+    """Alerts in id order, of one status or several ("pending" alone also lists "sending": both wait)."""
+    statuses = UNSENT if status == PENDING else (status,) if isinstance(status, str) else status
     with Session(engine, expire_on_commit=False) as session:
         query = select(Alert).order_by(col(Alert.id))
-        if status:
-            query = query.where(Alert.status == status)
+        if statuses:
+            query = query.where(col(Alert.status).in_(statuses))
         return list(session.exec(query).all())
 
 
@@ -267,7 +290,9 @@ def retry_alerts(engine: Engine, alert_id: int | None = None, all_failed: bool =
     """Put failed alerts (one by id, or all) back in the queue, due now, with fresh attempts.
 
     last_error is kept: it tells the deliverer the alert may have been posted before, so it checks
-    Slack for an earlier copy before posting again. A pending alert given by id is made due now.
+    Slack for an earlier copy before posting again. Given by id, a pending alert is made due now, a
+    "sending" one is taken from whoever claimed it (it is looked for in Slack before it is posted again),
+    and a folded one is sent on its own.
     """
     if alert_id is None and not all_failed:
         return 0
@@ -275,7 +300,8 @@ def retry_alerts(engine: Engine, alert_id: int | None = None, all_failed: bool =
     with transaction(engine) as session:
         query = select(Alert)
         if alert_id is not None:
-            query = query.where(Alert.id == alert_id, col(Alert.status).in_((FAILED, PENDING)))
+            retryable = (FAILED, PENDING, SENDING, FOLDED)
+            query = query.where(Alert.id == alert_id, col(Alert.status).in_(retryable))
         else:
             query = query.where(Alert.status == FAILED)
         rows = list(session.exec(query).all())
@@ -283,6 +309,12 @@ def retry_alerts(engine: Engine, alert_id: int | None = None, all_failed: bool =
             if alert.status == FAILED:
                 alert.attempts = 0
                 alert.last_error = f"retried by operator; before: {alert.last_error or ''}"[:2000]
-            alert.status, alert.next_attempt_at = PENDING, now
+            elif alert.status == SENDING:  # attempts stay: the deliverer looks for an earlier copy first
+                before = alert.last_error or ""
+                alert.last_error = f"forced by operator while sending; before: {before}"[:2000]
+            elif alert.status == FOLDED:
+                alert.last_error = f"sent on its own by operator; was folded into alert {alert.folded_into}"
+                alert.folded_into = None
+            alert.status, alert.next_attempt_at, alert.lease_owner = PENDING, now, None
             session.add(alert)
         return len(rows)

@@ -8,7 +8,8 @@ Layout of a change alert (5 blocks, far below Slack's 50):
            names `tracker show ID` - never cut silently
   context  change id and the `tracker show` command
   actions  one button to the document (http/https URLs only, labelled with the real host)
-plus a fallback `text` for notifications. Every scraped string goes through `escape`.
+plus a fallback `text` for notifications. Every scraped string goes through `escape` (the plain-text
+header) or `escape_mrkdwn` (mrkdwn: a page's `*`, `_`, `~` and backticks format nothing).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from tracker.alerts.escape import escape, escape_code, fit, fit_lines, one_line, unescape
+from tracker.alerts.escape import escape, escape_code, escape_mrkdwn, fit, fit_lines, one_line, unescape
 from tracker.models import Change
 from tracker.types import ChangeKind
 
@@ -124,13 +125,13 @@ def _diff_lines(diff: str) -> list[str]:
 
 def _section_text(change: Change) -> tuple[str, bool]:
     show = f"`tracker show {change.id}`"
-    headline = escape(one_line(change.headline))
+    headline = escape_mrkdwn(one_line(change.headline))
     lines: list[str] = []
     if change.kind == ChangeKind.DOCUMENT_CHANGED:
         lines.append(f"*What changed:* {headline or 'text changed'}{_counts(change)}")
         body = [ln for ln in (change.summary or "").splitlines() if ln.strip()]
         if body:
-            lines.extend(f"• {escape(ln)}" for ln in body)
+            lines.extend(f"• {escape_mrkdwn(ln)}" for ln in body)
         elif change.diff:
             lines.extend(["```", *(escape_code(ln) for ln in _diff_lines(change.diff)), "```"])
         marker = f"… (truncated; full diff: {show})"
@@ -139,7 +140,7 @@ def _section_text(change: Change) -> tuple[str, bool]:
             lines.append(f"*Updated:* {headline}" if headline else "*Updated entry*")
         elif change.kind == ChangeKind.REMOVED_ITEM:
             lines.append(f"*No longer listed*{': ' + headline if headline else ''}")
-        summary = escape(change.summary)
+        summary = escape_mrkdwn(change.summary)
         lines.extend(summary.splitlines() if summary else ["_No summary on the source page._"])
         marker = f"… (truncated; full text: {show})"
     return fit_lines(lines, SECTION_MAX, marker)
@@ -159,11 +160,11 @@ def render_change_message(change: Change, *, diff_in_thread: bool = False) -> di
     published = f"published {change.published_at.date().isoformat()}" if change.published_at else ""
     context = _context(
         f"*{kind}*",
-        escape(change.jurisdiction),
-        escape(one_line(change.regulator)),
-        escape(DOC_TYPE_LABELS.get(change.doc_type, change.doc_type)),
+        escape_mrkdwn(change.jurisdiction),
+        escape_mrkdwn(one_line(change.regulator)),
+        escape_mrkdwn(DOC_TYPE_LABELS.get(change.doc_type, change.doc_type)),
         published,
-        escape(RELEVANCE_LABELS.get(change.relevance, change.relevance)),
+        escape_mrkdwn(RELEVANCE_LABELS.get(change.relevance, change.relevance)),
     )
     section_text, _ = _section_text(change)
     footer = f"Change #{change.id} · details: `tracker show {change.id}`"
@@ -180,14 +181,14 @@ def render_change_message(change: Change, *, diff_in_thread: bool = False) -> di
         blocks.append(button)
     plain_kind = kind.split(" ", 1)[-1]
     fallback = f"{plain_kind}: {one_line(change.title)} ({change.jurisdiction}, {one_line(change.regulator)})"
-    return {"text": fit(escape(fallback), FALLBACK_MAX), "blocks": blocks}
+    return {"text": fit(escape_mrkdwn(fallback), FALLBACK_MAX), "blocks": blocks}
 
 
 def render_ops_message(*, title: str, subject: str, text: str, ok: bool) -> dict[str, Any]:
     """An operations notice (source failing / recovered, Slack refusing alerts)."""
     icon = ":white_check_mark:" if ok else ":rotating_light:"
     body, _ = fit_lines(
-        [f"{icon} *{escape(title)}:* `{escape(one_line(subject))}`", *escape(text).splitlines()],
+        [f"{icon} *{escape(title)}:* `{escape_code(one_line(subject))}`", *escape_mrkdwn(text).splitlines()],
         SECTION_MAX,
         "… (truncated)",
     )

@@ -5,6 +5,9 @@ from __future__ import annotations
 import gc
 import importlib
 import sys
+from typing import Annotated
+
+import typer
 
 from tracker.cli.common import app
 
@@ -12,12 +15,38 @@ from tracker.cli.common import app
 # core commands keep working while a subsystem is being built.
 _GROUPS = (
     "tracker.cli.core",
+    "tracker.cli.doctor",
     "tracker.cli.alerts",
     "tracker.cli.service",
     "tracker.cli.sources",
     "tracker.cli.digest",
     "tracker.cli.watch",
+    "tracker.cli.web",
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from tracker import __version__
+
+        try:
+            installed = version("ai-reg-tracker")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            installed = __version__
+        print(f"tracker {installed}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Watches AI regulators and reports new rules, guidance, enforcement and changed legal texts."""
 
 
 def main() -> None:

@@ -22,6 +22,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: flags show as `--json`, not `--json <bool>`, and help text is not read as markup.
+    rich_markup_mode=None,
 )
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -47,7 +49,8 @@ class _ConsoleOnFirstUse:
 
 
 console = cast("Console", _ConsoleOnFirstUse(highlight=False, soft_wrap=True))
-err_console = cast("Console", _ConsoleOnFirstUse(stderr=True, highlight=False))
+# soft_wrap: an error piped into a log stays one line, not wrapped at 80 columns
+err_console = cast("Console", _ConsoleOnFirstUse(stderr=True, highlight=False, soft_wrap=True))
 
 
 def real_console(lazy: Console) -> Console:
@@ -75,16 +78,28 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    err_console.print(f"[red]error:[/red] {message}", markup=True, highlight=False)
+    # Messages name config sections ("[tracker].database"): never let rich read them as markup.
+    from rich.markup import escape
+
+    err_console.print(f"[red]error:[/red] {escape(message)}", markup=True, highlight=False)
     raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    from rich.markup import escape
+
+    err_console.print(f"[yellow]warning:[/yellow] {escape(message)}", markup=True, highlight=False)
 
 
 def load(config_path: Path | None) -> Config:
     try:
-        return load_config(config_path)
+        config = load_config(config_path)
     except ConfigError as exc:
         err_console.print(str(exc), markup=False)
         raise typer.Exit(EXIT_USAGE) from None
+    for message in config.warnings:
+        warn(message)
+    return config
 
 
 def open_database(config: Config, *, migrate: bool = True) -> Engine:
@@ -92,18 +107,28 @@ def open_database(config: Config, *, migrate: bool = True) -> Engine:
     from tracker.db import DatabaseError, make_engine, upgrade
 
     try:
-        engine = make_engine(config.database_url())
+        url = config.database_url()
+    except ConfigError as exc:
+        fail(str(exc), EXIT_USAGE)  # DATABASE_URL (or [tracker].database) is not a URL we can use
+    try:
+        engine = make_engine(url)
         if migrate:
             upgrade(engine)
     except DatabaseError as exc:
-        fail(f"{exc}. Check DATABASE_URL or [tracker].database in {config.path or 'config.toml'}.", 1)
+        advice = "" if "DATABASE_URL" in str(exc) else (
+            f". Check DATABASE_URL or [tracker].database in {config.path or 'config.toml'}."
+        )
+        fail(f"{exc}{advice}", 1)
     except Exception as exc:
         fail(f"cannot open the database: {type(exc).__name__}: {exc}", 1)
     return engine
 
 
 def setup_logging(level: str = "WARNING", json_format: bool = False) -> None:
+    from tracker.redact import RedactingFilter
+
     handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter())  # a source's key in a logged URL or error
     if json_format:
         from tracker.logs import JsonFormatter
 

@@ -29,6 +29,7 @@ from tracker.cli.common import (
 )
 from tracker.config import parse_duration
 from tracker.models import Change, SourceState
+from tracker.redact import redact
 
 
 @app.command()
@@ -92,9 +93,20 @@ def check(
             "alerts": None if delivery is None else vars(delivery),
         }
         console.print_json(json.dumps(payload, default=str))
-    elif delivery is not None and (delivery.sent or delivery.failed or delivery.pending):
-        console.print(f"alerts: {delivery.sent} sent, {delivery.failed} failed, {delivery.pending} pending")
+    else:
+        # Plain print() into a pipe: rich's console is loaded only for a terminal.
+        say = (lambda text: console.print(text, markup=False)) if stdout_is_terminal() else print
+        if delivery is not None and (delivery.sent or delivery.failed or delivery.pending):
+            say(f"alerts: {delivery.sent} sent, {delivery.failed} failed, {delivery.pending} pending")
+        say(totals_line(reports))
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def totals_line(reports: list) -> str:  # type: ignore[type-arg]
+    """'37 endpoints: 35 ok, 2 failed': what a long table or a log comes down to."""
+    failed = sum(1 for r in reports if not r.ok)
+    noun = "endpoint" if len(reports) == 1 else "endpoints"
+    return f"{len(reports)} {noun}: {len(reports) - failed} ok, {failed} failed"
 
 
 def _note(r) -> str:  # type: ignore[no-untyped-def]
@@ -120,11 +132,16 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
                 print(f"CHANGED: {r.source}/{r.endpoint} change #{cid}  (tracker show {cid})")
         return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title="dry run: nothing stored" if dry_run else None)
     for name in ("endpoint", "status", "items", "new", "changed", "removed", "time", "note"):
         table.add_column(
-            name, justify="right" if name in {"items", "new", "changed", "removed", "time"} else "left"
+            name,
+            justify="right" if name in {"items", "new", "changed", "removed", "time"} else "left",
+            # the note (an error's reason) takes what the terminal has left and folds, uncut
+            overflow="fold" if name == "note" else "ellipsis",
+            no_wrap=name != "note",
         )
     for r in reports:
         style = {"ok": "green", "not_modified": "green", "blocked": "yellow"}.get(r.status, "red")
@@ -137,7 +154,7 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
             str(r.changed),
             str(r.removed),
             f"{r.seconds:.2f}s",
-            note[:80],
+            Text(note),  # server text: never markup
         )
     console.print(table)
     for r in reports:
@@ -147,7 +164,7 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
             )
 
 
-@app.command("sources")
+# Registered by tracker/cli/sources.py as the `sources` group's default, beside `sources reset`.
 def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None) -> None:
     """Endpoints with their health and last success."""
     from tracker.expectations import describe_expectations
@@ -159,8 +176,13 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
     with Session(engine) as session:
         states = {s.endpoint_key: s for s in session.exec(select(SourceState))}
         staleness = staleness_by_endpoint(session, sources, datetime.now(UTC), config.check)
+    from sources.groups import groups_of
+
     rows = []
-    for source in sources:
+    # Grouped: by jurisdiction, then kind of regulator (sources/groups.py), as config.toml's [groups] switches
+    # them; sources of your own last. The sort is stable: a source's endpoints keep their order.
+    for source in sorted(sources, key=lambda s: (not groups_of(s), groups_of(s))):
+        groups = groups_of(source)
         for endpoint in source.endpoints:
             key = f"{source.id}/{endpoint.id}"
             st = states.get(key)
@@ -169,8 +191,10 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
                 {
                     "endpoint": key,
                     "jurisdiction": source.jurisdiction,
+                    "kind": groups[1] if groups else "custom",
+                    "groups": list(groups),
                     "regulator": source.regulator,
-                    "url": endpoint.url,
+                    "url": redact(endpoint.url),
                     "status": st.status if st else "never",
                     "failures": st.consecutive_failures if st else 0,
                     "last_success": st.last_success_at.isoformat() if st and st.last_success_at else None,
@@ -183,21 +207,32 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
     if json_out:
         console.print_json(json.dumps(rows))
         return
-    from rich.table import Table
-
-    table = Table()
-    for name in ("endpoint", "jurisdiction", "regulator", "status", "failures", "last success", "error"):
-        table.add_column(name)
-    for r in rows:
-        table.add_row(
+    cells = [
+        (
             r["endpoint"],
             r["jurisdiction"],
+            r["kind"],
             r["regulator"],
             r["status"] + (" · stale" if r["stale"] else ""),
             str(r["failures"]),
             (r["last_success"] or "-")[:19],
-            ((r["newest_item"] or "") if r["stale"] else (r["error"] or ""))[:60],
+            ((r["newest_item"] or "") if r["stale"] else (r["error"] or "")),
         )
+        for r in rows
+    ]
+    if not stdout_is_terminal():
+        # Piped: one line per endpoint, tab-separated, nothing squeezed into 80 columns or wrapped.
+        for row in cells:
+            print("\t".join(row))
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table()
+    for name in ("endpoint", "jurisdiction", "kind", "regulator", "status", "failures", "last success", "error"):
+        table.add_column(name, overflow="fold" if name == "error" else "ellipsis", no_wrap=name != "error")
+    for row in cells:
+        table.add_row(*row[:-1], Text(row[-1]))  # an error is server text: never markup
     console.print(table)
 
 
@@ -227,6 +262,14 @@ def history(
     engine = open_database(config)
     start = parse_since(since)
     with Session(engine) as session:
+        # Not configured is still a source when the database knows it (a source since removed).
+        if (
+            source
+            and source not in {s.id for s in config.all_sources()}
+            and session.exec(select(Change.id).where(Change.source_id == source).limit(1)).first() is None
+        ):
+            known = ", ".join(s.id for s in config.enabled_sources())
+            fail(f"unknown source {source!r}; enabled sources are: {known}")
         query = select(Change).where(col(Change.detected_at) >= start)
         if source:
             query = query.where(Change.source_id == source)
@@ -236,14 +279,19 @@ def history(
     if json_out:
         console.print_json(json.dumps([_change_dict(c, with_diff=False) for c in changes], default=str))
         return
+    if not stdout_is_terminal():
+        for c in changes:  # piped: one plain line per change
+            print(f"{c.id}\t{c.detected_at.isoformat()[:16]}\t{c.source_id}\t{c.kind}\t{c.relevance}\t{c.title}")
+        return
     from rich.table import Table
+    from rich.text import Text
 
     table = Table()
     for name in ("id", "detected", "source", "kind", "relevance", "title"):
-        table.add_column(name)
+        table.add_column(name, overflow="fold" if name == "title" else "ellipsis", no_wrap=name != "title")
     for c in changes:
         table.add_row(
-            str(c.id), c.detected_at.isoformat()[:16], c.source_id, c.kind, c.relevance, c.title[:90]
+            str(c.id), c.detected_at.isoformat()[:16], c.source_id, c.kind, c.relevance, Text(c.title)
         )
     console.print(table)
 
@@ -290,7 +338,10 @@ def show(
 
 @app.command()
 def classify(config_path: ConfigOption = None) -> None:
-    """Label JSON Lines from stdin ({"title", "summary", "language"?, "jurisdiction"?}) for AI relevance."""
+    """Label JSON Lines from stdin for AI relevance: {"title", "summary"?, "language"?, "jurisdiction"?,
+    "doc_type"?, "url"?, "agency"?, "source"?, "section"?}. doc_type is a tracker doc type (law, proposal,
+    …) or the regulator's own ("Proposed Rule", "Presidential Document/Executive Order", "Notice", "법률").
+    Each line comes back with label, score, matched, evidence (what decided it) and document_type."""
     from tracker.relevance import RelevanceClassifier, classify_jsonl
 
     config = load(config_path)

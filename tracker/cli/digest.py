@@ -39,14 +39,14 @@ def _day(value: str, option: str) -> date:
 @app.command()
 def digest(
     since: Annotated[
-        str | None, typer.Option(help="How far back: '14d', '36h' or a date (default: \\[digest] period).")
+        str | None, typer.Option(help="How far back: '14d', '36h' or a date (default: [digest] period).")
     ] = None,
     from_day: Annotated[
-        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, in the \\[digest] timezone).")
+        str | None, typer.Option("--from", help="First day (YYYY-MM-DD, in the [digest] timezone).")
     ] = None,
     to_day: Annotated[str | None, typer.Option("--to", help="Last day, inclusive (default: today).")] = None,
     lang: Annotated[
-        str | None, typer.Option("--lang", help="ko or en (default: the \\[digest] language).")
+        str | None, typer.Option("--lang", help="ko or en (default: the [digest] language).")
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", help="markdown, html or slack (JSON messages).")
@@ -54,7 +54,7 @@ def digest(
     post: Annotated[
         bool,
         typer.Option(
-            "--post", help="Also post it to Slack (the \\[digest] channel, else the default channel)."
+            "--post", help="Also post it to Slack (the [digest] channel, else the default channel)."
         ),
     ] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,

@@ -25,6 +25,8 @@ from tracker.cli.common import (
     setup_logging,
 )
 
+DEFAULT_FILE = "config.toml"
+
 
 class LogFormat(enum.StrEnum):
     text = "text"
@@ -35,7 +37,7 @@ class LogFormat(enum.StrEnum):
 def run(
     log_format: Annotated[
         LogFormat | None,
-        typer.Option("--log-format", help="Log lines as text or JSON (default: \\[service].log_format)."),
+        typer.Option("--log-format", help="Log lines as text or JSON (default: [service].log_format)."),
     ] = None,
     once: Annotated[
         bool, typer.Option("--once", help="One pass of every job (checks, alerts, retention), then exit.")
@@ -45,7 +47,7 @@ def run(
         typer.Option(
             "--listen",
             envvar="TRACKER_LISTEN",
-            help="host:port of /healthz, /readyz and /metrics (default: \\[service].listen; port 0 = any).",
+            help="host:port of /healthz, /readyz and /metrics (default: [service].listen; port 0 = any).",
         ),
     ] = None,
     config_path: ConfigOption = None,
@@ -55,15 +57,27 @@ def run(
     A second `tracker run` on the same database waits as a standby and takes over when the first stops.
     """
     config = load(config_path)
+    from tracker.service.health import ListenError, parse_listen
+
+    try:  # a usage error (exit 2) before anything starts, not a failed service
+        parse_listen(listen or config.service.listen)
+    except ListenError as exc:
+        where = (
+            "--listen (or TRACKER_LISTEN)" if listen else f"[service].listen in {config.path or DEFAULT_FILE}"
+        )
+        fail(f"{where}: {exc}")
     fmt = log_format.value if log_format else config.service.log_format
     setup_logging("INFO", json_format=fmt == "json")
     for chatter in ("apscheduler", "alembic"):  # job added/removed, migration plugin set-up
         logging.getLogger(chatter).setLevel(logging.WARNING)
     # Migrations run once this process holds the scheduler lock, so a standby never races them.
     engine = open_database(config, migrate=False)
-    from tracker.db import DatabaseError
-    from tracker.service.health import ListenError
+    from tracker.db import DatabaseError, integrity_problem
     from tracker.service.runner import Service, ServiceError, run_once
+
+    problem = integrity_problem(engine)  # a damaged SQLite file stops the start, with what to do
+    if problem:
+        fail(problem, EXIT_FAILED)
 
     try:
         if once:
@@ -80,7 +94,12 @@ def status(json_out: JsonOption = False, config_path: ConfigOption = None) -> No
     """The service's picture from the database: endpoints, failures, last success, outbox, last changes."""
     config = load(config_path)
     engine = open_database(config)
+    from tracker.db import integrity_problem
     from tracker.service.status import collect_status
+
+    problem = integrity_problem(engine)
+    if problem:
+        fail(problem, EXIT_FAILED)
 
     picture = collect_status(config, engine)
     if json_out:

@@ -173,11 +173,11 @@ def import_urls(
     feeds_as_feeds: Annotated[
         bool,
         typer.Option(
-            "--feeds-as-feeds",
-            help="Watch URLs that look like feeds (.rss/.atom/.xml, /feed) entry by entry. "
-            "JSON entries with kind=feed always are.",
+            "--feeds-as-feeds/--feeds-as-pages",
+            help="Watch URLs that look like feeds (.rss/.atom/.xml, /feed) entry by entry (the default), "
+            "or as pages compared as a whole. JSON entries with kind=feed always are feeds.",
         ),
-    ] = False,
+    ] = True,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Config file to create or append to (default: print to stdout)."),
