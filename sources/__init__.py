@@ -11,7 +11,21 @@ from functools import cache
 
 from tracker.specs import SourceSpec
 
-MODULES: tuple[str, ...] = ("sources.eu", "sources.us", "sources.cn", "sources.un", "sources.kr")
+MODULES: tuple[str, ...] = (
+    "sources.eu",
+    "sources.us",
+    "sources.cn",
+    "sources.un",
+    "sources.kr",
+    # The regulators behind the news (issue 19): groups of them are switched in config.toml's [groups].
+    "sources.eu_dpa",
+    "sources.uk",
+    "sources.us_agencies",
+    "sources.jp",
+    "sources.cn_standards",
+    "sources.kr_pipc",
+    "sources.intl",
+)
 
 
 @cache

@@ -67,14 +67,14 @@ def test_missing_explicit_file_is_an_error(tmp_path: Path) -> None:
 def test_endpoint_url_override_and_disable(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        "[[custom_sources]]\nid='uk_ico'\njurisdiction='UK'\nregulator='ICO'\n"
+        "[[custom_sources]]\nid='my_ico'\njurisdiction='UK'\nregulator='ICO'\n"
         "[[custom_sources.endpoints]]\nid='news'\nurl='https://ico.example/rss'\nparser={kind='feed'}\n"
         "[[custom_sources.endpoints]]\nid='page'\nurl='https://ico.example/ai'\nparser={kind='document'}\n"
-        "[sources.uk_ico.endpoints.news]\nurl='http://127.0.0.1:9/mirror.rss'\n"
-        "[sources.uk_ico.endpoints.page]\nenabled=false\n",
+        "[sources.my_ico.endpoints.news]\nurl='http://127.0.0.1:9/mirror.rss'\n"
+        "[sources.my_ico.endpoints.page]\nenabled=false\n",
     )
     config = load_config(path)
-    (source,) = [s for s in config.enabled_sources() if s.id == "uk_ico"]
+    (source,) = [s for s in config.enabled_sources() if s.id == "my_ico"]
     assert [e.id for e in source.endpoints] == ["news"]
     assert source.endpoints[0].url == "http://127.0.0.1:9/mirror.rss"
 

@@ -20,6 +20,14 @@ EXPECTED = {
     "sources.cn": {"cn_cac"},
     "sources.un": {"un_news", "un_press", "un_ai_bodies"},
     "sources.kr": {"kr_msit", "kr_law"},
+    # The regulators behind the news (issue 19; tests/test_sources_regulators.py)
+    "sources.eu_dpa": {"ie_dpc", "it_garante", "fr_cnil", "nl_ap"},
+    "sources.uk": {"uk_dsit", "uk_aisi", "uk_ico", "uk_cma"},
+    "sources.us_agencies": {"us_nist", "us_copyright_office", "us_cppa", "us_colorado_ag"},
+    "sources.jp": {"jp_cao", "jp_ppc"},
+    "sources.cn_standards": {"cn_tc260", "cn_miit"},
+    "sources.kr_pipc": {"kr_pipc"},
+    "sources.intl": {"coe_ai", "oecd_ai"},
 }
 
 
@@ -36,7 +44,7 @@ def test_one_module_per_regulator_each_with_its_sources() -> None:
 def test_every_source_is_complete_and_round_trips_as_configuration() -> None:
     today = date(2026, 10, 1)
     for source in sources.builtin_sources():
-        assert source.jurisdiction in {"EU", "US", "CN", "UN", "KR"}
+        assert source.jurisdiction in {"EU", "US", "CN", "UN", "KR", "UK", "JP", "INT"}
         assert source.regulator and source.homepage
         assert source.endpoints, source.id
         assert len({e.id for e in source.endpoints}) == len(source.endpoints)
@@ -52,7 +60,10 @@ def test_languages_and_parsers_per_regulator() -> None:
     by_id = {s.id: s for s in sources.builtin_sources()}
     assert by_id["cn_cac"].language == "zh"
     assert by_id["kr_msit"].language == "ko" and by_id["kr_law"].language == "ko"
-    assert {s.language for s in by_id.values() if s.jurisdiction in ("EU", "US", "UN")} == {"en"}
+    assert {s.language for s in by_id.values() if s.jurisdiction in ("US", "UN", "UK", "INT")} == {"en"}
+    # The EU's national data-protection authorities publish in their own languages.
+    assert {s.language for s in by_id.values() if s.jurisdiction == "EU"} == {"en", "it", "fr", "nl"}
+    assert {s.language for s in by_id.values() if s.jurisdiction == "JP"} == {"ja"}
     kinds = {type(e.parser) for s in by_id.values() for e in s.endpoints}
     assert kinds == {FeedParser, JsonListParser, HtmlListParser, LinksParser, DocumentParser}
 
@@ -89,7 +100,7 @@ def test_shipped_config_switches_kr_law_off_until_a_key_is_set() -> None:
     assert enabled == {s.id for s in sources.builtin_sources()} - {"kr_law"}
     # Setting the URL with a key and enabling it is all it takes.
     data = tomllib.loads(CONFIG_TOML.read_text("utf-8"))
-    data["sources"]["kr_law"] = {
+    data.setdefault("sources", {})["kr_law"] = {
         "enabled": True,
         "endpoints": {
             "ai_basic_act": {

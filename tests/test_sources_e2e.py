@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from sources import builtin_sources
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import FIXTURES, SAMPLES
+from tests.regulators_served import SERVED_NEW
 from tracker.check import run_checks
 from tracker.config import Config
 from tracker.db import make_engine
@@ -91,6 +92,8 @@ for _body in ("advisory_body", "scientific_panel", "global_dialogue", "digital_o
             FIXTURES / f"un/{_body}_page.reconstructed.html",
             "text/html",
         )
+# The regulators added for issue 19 (their own table: tests/regulators_served.py).
+SERVED.update(SERVED_NEW)
 # The Parliament's procedures the list names, followed next to it (2026-0120 answers 404: carried on).
 FOLLOWED = {
     "/eu_parliament/procedures/2025-0359": FIXTURES / "eu/ep_opendata_procedure_2025-0359.reconstructed.json",

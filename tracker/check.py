@@ -23,11 +23,12 @@ from urllib.parse import quote, urljoin
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from tracker.alerts.outbox import enqueue_change_alert
+from tracker.alerts.outbox import enqueue_change_alert, enqueue_event_alert
 from tracker.classify_response import classify_response
 from tracker.config import Config
 from tracker.db import transaction
 from tracker.derive import derive
+from tracker.events import change_identifiers, find_event
 from tracker.expectations import Breach, check_drift, check_expectations, remember_count, unit_count
 from tracker.extract import extractor_version
 from tracker.fetch import Fetcher
@@ -41,6 +42,7 @@ from tracker.health import (
     record_quiet_successes,
 )
 from tracker.judge import Judge
+from tracker.models import Change
 from tracker.normalise import content_hash
 from tracker.politeness import RobotsStore
 from tracker.relevance import RelevanceClassifier
@@ -452,15 +454,24 @@ class Checker:
     ) -> None:
         for change in outcome.new_changes:
             change.snapshot_id = snapshot_id
+            if change.identifiers in ("", "{}"):
+                change.identifiers = json.dumps(change_identifiers(change), ensure_ascii=False)
             session.add(change)
             session.flush()
             outcome.change_ids.append(change.id)  # type: ignore[arg-type]
+            event = find_event(session, change)
+            if event is not None:  # one event seen by several endpoints: recorded, and why
+                change.event_id, change.event_reason = event.event_id, event.reason
             if change.kind == ChangeKind.REMOVED_ITEM or not self._judge(ctx).should_alert(change.relevance):
                 continue
             if change.kind == ChangeKind.NEW_ITEM and already_alerted(session, change):
                 continue  # the same release listed by another endpoint of this source (feed + topic page)
             change.alerted = True
-            report.alerts += len(enqueue_change_alert(session, change, self.config))
+            root = session.get(Change, event.event_id) if event is not None else None
+            if root is not None and root.alerted:
+                report.alerts += len(enqueue_event_alert(session, change, root, self.config))
+            else:
+                report.alerts += len(enqueue_change_alert(session, change, self.config))
 
     def _judge(self, ctx: EndpointContext) -> Judge:
         return Judge(self.config, self.classifier, ctx.source, ctx.endpoint)

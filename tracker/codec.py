@@ -51,6 +51,7 @@ def extraction_to_json(extraction: Extraction) -> str:
             "title": extraction.title,
             "version": extraction.version,
             "links": list(extraction.links),
+            "link_titles": [list(pair) for pair in extraction.link_titles],
             "blocks": [[b.key, b.label, b.text] for b in extraction.blocks],
         }
     else:
@@ -69,5 +70,6 @@ def extraction_from_json(text: str) -> Extraction:
             title=data.get("title", ""),
             version=data.get("version"),
             links=tuple(data.get("links") or ()),
+            link_titles=tuple((str(url), str(text)) for url, text in data.get("link_titles") or ()),
         )
     raise ValueError(f"not a stored extraction (type {kind!r})")

@@ -301,7 +301,8 @@ class Config(_Section):
                 f"disabled by [groups] {group} = false in {where}; "
                 f"set [sources.{spec.id}] enabled = true to check this one"
             )
-        if by_group is None and not self.tracker.builtin_sources and spec.id not in {c.id for c in self.custom_sources}:
+        custom = spec.id in {c.id for c in self.custom_sources}
+        if by_group is None and not self.tracker.builtin_sources and not custom:
             return (
                 f"disabled: built-in sources are off ([tracker] builtin_sources = false in {where}); "
                 f"set [sources.{spec.id}] enabled = true to check this one"

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # The newest migration. A database already there needs no Alembic at all, which keeps a short-lived
 # `tracker check` from importing it (a test keeps this equal to the real head).
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 
 # Alembic's own bookkeeping table, as Alembic creates it (a test compares the two). An empty database gets
 # the models' tables and this row in one transaction instead of replaying every migration: Alembic's

@@ -142,6 +142,11 @@ class Change(SQLModel, table=True):
     changed: int = 0
     snapshot_id: int | None = Field(default=None, foreign_key="snapshot.id")
     alerted: bool = False  # an alert was queued for it (relevance and policy allowed)
+    # One event, one alert (tracker.events): the change this one's event started with (None: its own),
+    # why they are one event, and the identifiers it carries (JSON {key: description}).
+    event_id: int | None = Field(default=None, index=True)
+    event_reason: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, server_default=""))
+    identifiers: str = Field(default="{}", sa_column=sa.Column(sa.Text, nullable=False, server_default="{}"))
 
 
 class Alert(SQLModel, table=True):

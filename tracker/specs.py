@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tracker.types import DocType
 
@@ -97,9 +97,20 @@ class HtmlListParser(_Strict):
     summary: str | None = None
     id_pattern: str | None = None  # regex on the absolute link; first group = stable id
     timezone: str | None = None  # IANA zone for dates without an offset (CAC: "Asia/Shanghai"); None = UTC
+    # Lists whose links are script calls (TC260: onclick="jumpDetail('3bb5…','2026-04-12')"): read this
+    # attribute of the link element instead of href, take id_pattern's first group from it, and build the
+    # URL from link_template over {id} (relative to the page). Needs id_pattern.
+    link_attr: str = "href"
+    link_template: str | None = None
 
     _v = field_validator("id_pattern")(_check_regex)
     _tz = field_validator("timezone")(_check_timezone)
+
+    @model_validator(mode="after")
+    def _template_needs_pattern(self) -> HtmlListParser:
+        if self.link_template is not None and self.id_pattern is None:
+            raise ValueError("link_template needs id_pattern: its first group is the {id} of the template")
+        return self
 
 
 class LinksParser(_Strict):

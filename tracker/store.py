@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from tracker.acts import act_header
 from tracker.diff import diff_documents, diff_items
+from tracker.events import change_identifiers_for_document
 from tracker.expectations import KnownItem
 from tracker.judge import Judge
 from tracker.legal_note import is_legal, summary_line, unit_lines
@@ -377,7 +378,18 @@ def apply_document(
     relevance, doc_type = judge()
     title = extraction.title or previous.title or ctx.endpoint.id
     headline, summary = diff.headline(), _added_text_first(diff)
-    if is_legal(diff):  # a lawyer's note: the act by name and version, counts by kind, the words changed
+    new_documents = _added_documents(previous, extraction)
+    if new_documents and not is_legal(diff):
+        # A page that gains a report is news about the report: lead with its name and link, the page as
+        # context (the diff stays in full below).
+        first_url, first_title = new_documents[0]
+        page = title
+        title = first_title
+        url = first_url
+        more = f" and {len(new_documents) - 1} more" if len(new_documents) > 1 else ""
+        headline = f"new document on “{page}”{more}"
+        summary = "\n".join(f"{name}: {link}" for link, name in new_documents[:8])
+    elif is_legal(diff):  # a lawyer's note: the act by name and version, counts by kind, the words changed
         consolidated = getattr(ctx.endpoint.parser, "dialect", "") == "eurlex_consolidated" or bool(
             _CONSOLIDATED_URL.search(url)
         )
@@ -403,9 +415,23 @@ def apply_document(
             removed=diff.removed,
             changed=diff.changed,
             summary=summary,
+            # a page's identity for event grouping: the documents it gained, not its own URL
+            identifiers=json.dumps(
+                change_identifiers_for_document(title, url, summary, [link for link, _ in new_documents]),
+                ensure_ascii=False,
+            ),
         )
     )
     return out
+
+
+def _added_documents(previous: DocumentExtraction, current: DocumentExtraction) -> list[tuple[str, str]]:
+    """Document links the page did not have before, with what the page calls them (or the file name)."""
+    from tracker.extract.links import filename_title
+
+    before = set(previous.links)
+    names = dict(current.link_titles)
+    return [(link, names.get(link) or filename_title(link)) for link in current.links if link not in before]
 
 
 _CONSOLIDATED_URL = re.compile(r"\b0\d{4}[A-Z]{1,2}\d{4}-\d{8}")

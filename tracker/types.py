@@ -142,6 +142,9 @@ class DocumentExtraction:
     version: str | None = None  # e.g. a consolidated version date from <link rel=canonical>
     links: tuple[str, ...] = ()  # attachment / document links found in the main content
     evidence: Evidence = field(default_factory=Evidence, compare=False)
+    # What the page calls each link (url, anchor text): a new report on a page is announced by its name.
+    # Not content (never hashed): a reworded anchor is no change of the document.
+    link_titles: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
 
 Extraction = ItemsExtraction | DocumentExtraction

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.alerts.lease import holder_is_dead, process_identity
 from tracker.alerts.render import needs_diff_file, render_change_message, render_ops_message
+from tracker.alerts.render_event import render_event_reply
 from tracker.alerts.routing import ops_channel, route_channels
 from tracker.config import Config
 from tracker.db import transaction
@@ -71,8 +72,37 @@ def _new_alert(
     )
 
 
-def enqueue_change_alert(session: Session, change: Change, config: Config) -> list[Alert]:
-    """Queue one alert per routed channel for a flushed Change, in the caller's transaction.
+def enqueue_event_alert(session: Session, change: Change, root: Change, config: Config) -> list[Alert]:
+    """A change that is part of an event already alerted: a reply in the first alert's thread wherever
+    that alert went; a message of its own in any other channel its routing adds."""
+    if change.id is None:
+        raise ValueError("flush the Change before queueing its alert (its id goes into the message)")
+    root_channels = set(
+        session.exec(select(Alert.channel).where(Alert.change_id == root.id, Alert.kind == "change")).all()
+    )
+    channels = route_channels(change, config)
+    replies = [
+        _new_alert(
+            kind="change",
+            channel=channel,
+            thread_key=root.document_key,
+            payload={**render_event_reply(change, change.event_reason), "event_reply": True},
+            change_id=change.id,
+        )
+        for channel in channels
+        if channel in root_channels
+    ]
+    session.add_all(replies)
+    session.flush()
+    others = [channel for channel in channels if channel not in root_channels]
+    return replies + (enqueue_change_alert(session, change, config, channels=others) if others else [])
+
+
+def enqueue_change_alert(
+    session: Session, change: Change, config: Config, *, channels: list[str] | None = None
+) -> list[Alert]:
+    """Queue one alert per routed channel (or per given channel) for a flushed Change, in the caller's
+    transaction.
 
     Returns the message alerts. When the diff is too long for a message and a bot token is configured
     (files need one), a "diff" alert per channel follows its message alert, to attach the full diff.
@@ -90,7 +120,7 @@ def enqueue_change_alert(session: Session, change: Change, config: Config) -> li
             payload=message,
             change_id=change.id,
         )
-        for channel in route_channels(change, config)
+        for channel in (route_channels(change, config) if channels is None else channels)
     ]
     session.add_all(alerts)
     session.flush()

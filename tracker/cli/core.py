@@ -229,7 +229,8 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
     from rich.text import Text
 
     table = Table()
-    for name in ("endpoint", "jurisdiction", "kind", "regulator", "status", "failures", "last success", "error"):
+    columns = ("endpoint", "jurisdiction", "kind", "regulator", "status", "failures", "last success", "error")
+    for name in columns:
         table.add_column(name, overflow="fold" if name == "error" else "ellipsis", no_wrap=name != "error")
     for row in cells:
         table.add_row(*row[:-1], Text(row[-1]))  # an error is server text: never markup

@@ -109,6 +109,8 @@ class Entry:
     extract: str = ""
     translated_title: str | None = None
     generated_summary: str | None = None
+    # The same event published elsewhere (tracker.events): (regulator, url), in the order seen.
+    also: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -205,11 +207,31 @@ def relevant_changes(engine: Engine, period: Period) -> list[Change]:
         return list(session.exec(query).all())
 
 
+def _event_entry(entries: list[Entry], root: int) -> Entry:
+    """One entry for an event seen by several endpoints: the entry it started with, every other source
+    as a link under it, and the earliest publication date any of them gives."""
+    first = next((e for e in entries if root in e.change_ids), entries[0])
+    others = [e for e in entries if e is not first]
+    first.also = [(e.regulator, e.url) for e in others if e.url != first.url]
+    first.change_ids = sorted(cid for e in entries for cid in e.change_ids)
+    first.kind = (
+        ChangeKind.NEW_ITEM.value if any(e.kind == ChangeKind.NEW_ITEM for e in entries) else first.kind
+    )
+    when = min(e.when for e in entries)
+    first.when, first.day = when, min(e.day for e in entries)
+    return first
+
+
 def collect(engine: Engine, period: Period, lang: Lang, tz: ZoneInfo) -> Digest:
     by_document: dict[str, list[Change]] = {}
     for change in relevant_changes(engine, period):
         by_document.setdefault(change.document_key, []).append(change)
-    entries = [_entry(changes, lang, tz) for changes in by_document.values()]
+    # Documents of one event (tracker.events) make one entry: the event's first change names it.
+    by_event: dict[int, list[Entry]] = {}
+    for changes in by_document.values():
+        root = min((c.event_id or c.id or 0) for c in changes)
+        by_event.setdefault(root, []).append(_entry(changes, lang, tz))
+    entries = [_event_entry(group, root) for root, group in by_event.items()]
     order = {code: i for i, code in enumerate((*JURISDICTION_ORDER, OTHER))}
     entries.sort(key=lambda e: (order[e.group], e.category, -e.when.timestamp(), e.title))
     digest = Digest(period=period, lang=lang)

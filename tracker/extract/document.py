@@ -102,12 +102,12 @@ def _title(roots: list[Element], page_title: str) -> str:
     return page_title
 
 
-def _document_links(roots: list[Element], base_url: str) -> tuple[str, ...]:
+def _document_links(roots: list[Element], base_url: str) -> tuple[tuple[str, str], ...]:
     # An anchor can only name an attachment if its href or the page's own URL could: joining takes the
     # path's end from the href (or, for "?x" and "", from the page URL) and cleaning only drops and
     # sorts parameters and drops anchors. Most anchors are then skipped before the costly join and clean-up.
     every_anchor = _MAY_BECOME_DOCUMENT_LINK.search(base_url) is not None
-    links: dict[str, None] = {}
+    links: dict[str, str] = {}  # url -> the first non-empty anchor text naming it
     for root in roots:
         for anchor in root.iterdescendants("a"):
             href = (anchor.get("href") or "").strip()
@@ -116,9 +116,9 @@ def _document_links(roots: list[Element], base_url: str) -> tuple[str, ...]:
             if not every_anchor and _MAY_BECOME_DOCUMENT_LINK.search(href) is None:
                 continue
             url = strip_tracking_query(absolute_url(href, base_url))
-            if _DOCUMENT_LINK.search(url):
-                links[url] = None
-    return tuple(links)
+            if _DOCUMENT_LINK.search(url) and not links.get(url):
+                links[url] = element_text(anchor) or clean_text(anchor.get("title") or "")
+    return tuple(links.items())
 
 
 def extract_html_document(decoded: DecodedBody, spec: DocumentParser, base_url: str) -> DocumentExtraction:
@@ -134,8 +134,12 @@ def extract_html_document(decoded: DecodedBody, spec: DocumentParser, base_url: 
     if not blocks:
         where = repr(spec.content) if spec.content else "the page"
         raise ExtractionError(f"document has no text in {where}")
+    found_links = _document_links(roots, base_url)
     return DocumentExtraction(
-        blocks=blocks, title=_title(roots, page_title), links=_document_links(roots, base_url)
+        blocks=blocks,
+        title=_title(roots, page_title),
+        links=tuple(url for url, _ in found_links),
+        link_titles=tuple((url, text) for url, text in found_links if text),
     )
 
 

@@ -6,6 +6,7 @@ absolute link, else the link without tracking parameters. An unreadable date is 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from tracker.extract.css import Page
@@ -41,6 +42,20 @@ def _date(page: Page, element: Element, spec: HtmlListParser) -> datetime | None
     return parse_date(clean_text(raw or ""), spec.date_format, spec.timezone or "UTC")
 
 
+def _href(link: Element | None, spec: HtmlListParser) -> str:
+    """The link's href; or, for script links (link_template), the template filled with the id found in
+    link_attr ("" when the attribute does not carry one)."""
+    if link is None:
+        return ""
+    raw = (link.get(spec.link_attr) or "").strip()
+    if spec.link_template is None or spec.id_pattern is None:
+        return raw
+    match = re.search(spec.id_pattern, raw)
+    if match is None:
+        return ""
+    return spec.link_template.format(id=match.group(1) if match.groups() else match.group(0))
+
+
 def extract_html_list(decoded: DecodedBody, spec: HtmlListParser, base_url: str) -> ItemsExtraction:
     page = parse_page(decoded.text)
     elements = page.select(spec.item, "item")
@@ -49,7 +64,7 @@ def extract_html_list(decoded: DecodedBody, spec: HtmlListParser, base_url: str)
     items: list[ExtractedItem] = []
     for element in elements:
         link = page.first(element, spec.link, "link")
-        href = (link.get("href") or "").strip() if link is not None else ""
+        href = _href(link, spec)
         if not href or href.startswith(("javascript:", "mailto:", "#")):
             continue
         url = strip_tracking_query(absolute_url(href, base_url))
