@@ -14,7 +14,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
 from tracker.config import CheckSection
 from tracker.normalise import clean_text
@@ -24,6 +23,7 @@ from tracker.types import (
     ErrorClass,
     Extraction,
     ItemsExtraction,
+    KnownItem,
     ResponseStatus,
 )
 
@@ -42,15 +42,6 @@ class Breach:
     status: ResponseStatus  # BROKEN or DRIFT
     error_class: ErrorClass  # EXPECTATION or DRIFT
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class KnownItem:
-    """An item the endpoint listed at its last good check."""
-
-    stable_id: str
-    title: str
-    published_at: datetime | None
 
 
 def _broken(reason: str) -> Breach:

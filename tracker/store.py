@@ -19,8 +19,6 @@ from sqlmodel import Session, col, select
 from tracker.acts import act_header
 from tracker.diff import diff_documents, diff_items
 from tracker.events import change_identifiers_for_document
-from tracker.expectations import KnownItem
-from tracker.judge import Judge
 from tracker.legal_note import is_legal, summary_line, unit_lines
 from tracker.models import Change, Item, SourceState
 from tracker.normalise import item_hash
@@ -30,6 +28,7 @@ from tracker.types import (
     DocumentExtraction,
     ExtractedItem,
     ItemsExtraction,
+    KnownItem,
     Relevance,
 )
 
@@ -149,11 +148,14 @@ def apply_items(
     state: SourceState,
     extraction: ItemsExtraction,
     rederived_previous: ItemsExtraction | None,
-    judge: Judge,
+    judge: ItemJudge,
     now: datetime,
 ) -> StoreOutcome:
     """Items diff against what was stored (or, after an extractor change, against the previous raw body
-    re-derived with the current extractor, so only real content changes are reported)."""
+    re-derived with the current extractor, so only real content changes are reported).
+
+    `judge` is the pipeline's relevance stage, asked only for the items the store must label (new,
+    changed, re-derived): the store knows no relevance rules."""
     out = StoreOutcome(items=len(extraction.items), baseline=not state.baseline_done)
     rows = {r.stable_id: r for r in session.exec(select(Item).where(Item.endpoint_key == ctx.key))}
     if rederived_previous is not None:
@@ -225,6 +227,9 @@ def apply_items(
             .values(last_seen=now, missing_count=0)
         )
     return out
+
+
+ItemJudge = Callable[[ExtractedItem], tuple[Relevance, str]]  # item -> (relevance, document type)
 
 
 def known_items(session: Session, key: str) -> list[KnownItem]:

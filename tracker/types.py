@@ -130,6 +130,15 @@ class Evidence:
 
 
 @dataclass(frozen=True, slots=True)
+class KnownItem:
+    """An item the endpoint listed at its last good check (what drift compares a new answer with)."""
+
+    stable_id: str
+    title: str
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class ItemsExtraction:
     items: tuple[ExtractedItem, ...]
     evidence: Evidence = field(default_factory=Evidence, compare=False)
