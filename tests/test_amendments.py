@@ -233,3 +233,42 @@ def test_a_new_consolidated_version_is_fetched_diffed_and_alerted_once(
         ).all()
     assert change.title == "AI Act (Reg. 2024/1689): consolidated version of 27 July 2026"
     assert change.headline.startswith("1 article amended (4), 1 inserted (4a), 0 deleted; Annex III amended")
+
+
+def test_show_and_the_digest_carry_the_same_note(
+    http_server: FixtureServer, tmp_path: Path, db_url: str
+) -> None:
+    """`tracker show` prints the note, the changed words and the diff; the digest keeps the note whole."""
+    import os
+    import subprocess
+    import sys
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from tests.paths import REPO
+    from tracker.digest.collect import Period, collect
+
+    test_a_new_consolidated_version_alerts_once_as_a_lawyers_note(http_server, tmp_path, db_url)
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        change = session.exec(select(Change)).one()
+    (tmp_path / "config.toml").write_text(f'[tracker]\ndatabase = "{db_url}"\n', "utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "TRACKER_"))}
+    shown = subprocess.run(
+        [sys.executable, "-m", "tracker", "show", str(change.id), "--config", str(tmp_path / "config.toml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert "1 article amended (4), 1 inserted (4a), 0 deleted; Annex III amended" in shown.stdout
+    assert "deleted “, zoveel als mogelijk,”" in shown.stdout and "@@ Artikel 4 (changed) @@" in shown.stdout
+    seoul = ZoneInfo("Asia/Seoul")
+    digest = collect(
+        engine, Period.ending(datetime.now(UTC) + timedelta(minutes=1), 86400, seoul), "en", seoul
+    )
+    (entry,) = digest.entries
+    assert entry.title == "AI Act (Reg. 2024/1689): consolidated version of 27 July 2026"
+    assert entry.headline == [change.headline]  # one statement, not cut at its commas

@@ -282,7 +282,9 @@ def history(
         return
     if not stdout_is_terminal():
         for c in changes:  # piped: one plain line per change
-            print(f"{c.id}\t{c.detected_at.isoformat()[:16]}\t{c.source_id}\t{c.kind}\t{c.relevance}\t{c.title}")
+            print(
+                f"{c.id}\t{c.detected_at.isoformat()[:16]}\t{c.source_id}\t{c.kind}\t{c.relevance}\t{c.title}"
+            )
         return
     from rich.table import Table
     from rich.text import Text
@@ -329,11 +331,16 @@ def show(
     console.print(change.url, markup=False)
     if change.headline:
         console.print(change.headline, markup=False)
+    if change.event_id is not None:  # one event seen by several endpoints
+        console.print(f"part of the event of change #{change.event_id}: {change.event_reason}", markup=False)
     if change.kind == "document_changed":
         console.print(
             f"blocks: {change.added} added, {change.removed} removed, {change.changed} changed", markup=False
         )
     console.print()
+    if change.kind == "document_changed" and change.summary and change.diff:
+        console.print(change.summary, markup=False)  # the words that changed, unit by unit
+        console.print("", markup=False)
     console.print(change.diff or change.summary, markup=False)
 
 

@@ -12,6 +12,7 @@ then enforcement, then guidance and consultations, then everything else; newest 
 from __future__ import annotations
 
 import enum
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -131,8 +132,17 @@ class Digest:
         return [(group, len(entries)) for group, entries in self.groups]
 
 
+# A legal text's note ("3 articles amended (4, 5, 7), 1 inserted (4a), 0 deleted; Annex III amended; …",
+# tracker.legal_note) is one statement: never split at its commas.
+_LEGAL_NOTE = re.compile(r"^(?:\d+ articles? amended|Annex|no substantive change|typography only)")
+
+
 def _merge_headlines(changes: list[Change]) -> list[str]:
-    """Article names of every document change, oldest first, each block once (its first op wins)."""
+    """Article names of every document change, oldest first, each block once (its first op wins); a legal
+    text's notes whole, one per version."""
+    notes = [c.headline for c in changes if _LEGAL_NOTE.match(c.headline or "")]
+    if notes:
+        return notes
     parts: list[str] = []
     seen: set[str] = set()
     more = 0
