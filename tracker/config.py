@@ -448,3 +448,16 @@ def _check_references(path: Path, config: Config) -> None:
                     raise ConfigError(
                         f"{path}: custom_sources.{source.id}.endpoints.{endpoint.id}.url: {exc}"
                     ) from None
+            _check_selectors(path, f"custom_sources.{source.id}.endpoints.{endpoint.id}", endpoint)
+
+
+def _check_selectors(path: Path, key: str, endpoint: EndpointSpec) -> None:
+    """A selector outside the supported CSS subset stops the load, not a check hours later."""
+    # Lazy: cssselect is needed only by a config that declares its own sources (see test_import_cost).
+    from tracker.extract.selectors import UnsupportedSelector, declared_selectors, to_xpath
+
+    for where, selector in declared_selectors(endpoint):
+        try:
+            to_xpath(selector)
+        except UnsupportedSelector as exc:
+            raise ConfigError(f"{path}: {key}.{where}: {exc}") from None

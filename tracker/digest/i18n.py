@@ -74,6 +74,17 @@ _WORDS: dict[str, dict[str, str]] = {
         "more": "외 {n}건",
         "thread_note": "항목별 내용은 이 메시지의 스레드에 있습니다.",
         "continued": "(계속)",
+        "glance": "한눈에 보기",
+        "col_jurisdiction": "지역",
+        "col_rules": "법령·규칙",
+        "col_enforcement": "집행·제재",
+        "col_other": "지침·기타",
+        "total": "합계",
+        "read": "원문 보기",
+        "see_changes": "변경 내용 보기",
+        "kicker": "AI 규제 동향 브리핑",
+        "footer": "각 규제기관의 공식 페이지에서 자동으로 수집한 내용입니다. "
+        "제목과 인용문은 원문 그대로이며, (자동 생성) 표시가 있는 문장은 기계가 작성했습니다.",
     },
     "en": {
         "section": "Law & regulation",
@@ -86,6 +97,17 @@ _WORDS: dict[str, dict[str, str]] = {
         "more": "and {n} more",
         "thread_note": "The entries are in this message's thread.",
         "continued": "(continued)",
+        "glance": "At a glance",
+        "col_jurisdiction": "Jurisdiction",
+        "col_rules": "Rules",
+        "col_enforcement": "Enforcement",
+        "col_other": "Guidance & other",
+        "total": "Total",
+        "read": "Read",
+        "see_changes": "See what changed",
+        "kicker": "AI regulation roundup",
+        "footer": "Collected automatically from the regulators' official pages. Titles and quotations are "
+        "the regulators' own; sentences marked (machine-generated) were written by a machine.",
     },
 }
 

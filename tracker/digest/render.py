@@ -15,13 +15,12 @@ Layout of an entry:
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
 from typing import Literal
 
-from tracker.alerts.escape import clean, one_line
+from tracker.alerts.escape import one_line
 from tracker.alerts.render import safe_link
 from tracker.digest.collect import Digest, Entry
 from tracker.digest.i18n import (
@@ -134,67 +133,26 @@ def render_markdown(digest: Digest) -> str:
 # -- HTML ---------------------------------------------------------------------------------------------
 
 
-def _h(text: str) -> str:
-    return html.escape(clean(text), quote=True)
+def render_html(digest: Digest, public_url: str | None = None) -> str:
+    """A standalone, e-mail-safe, well-formed HTML document (tracker.digest.render_html, Jinja2).
+
+    public_url: the web view's address ([web].public_url); each entry then links to its change's page.
+    """
+    from tracker.digest.render_html import render_email
+
+    if public_url:
+        from tracker.web.links import change_url
+
+        return render_email(digest, lambda change_id: change_url(public_url, change_id))
+    return render_email(digest)
 
 
-def _html_entry(entry: Entry, lang: Lang) -> list[str]:
-    view = entry_view(entry, lang)
-    title_lang = f' lang="{_h(view.title_lang)}"' if view.title_lang != lang else ""
-    out = ['<article class="entry">', f"<h3{title_lang}>{_h(view.title)}</h3>"]
-    if view.translated_title:
-        label = _h(generated_label("title_translation", lang))
-        out.append(f'<p class="translation generated"><em>{label}:</em> {_h(view.translated_title)}</p>')
-    out.append(f'<p class="meta">{_h(view.meta)}</p>')
-    if view.what_changed:
-        label = _h(word("what_changed", lang))
-        out.append(f'<p class="what-changed"><strong>{label}:</strong> {_h(view.what_changed)}</p>')
-    if view.extract:
-        out.append(f'<blockquote class="extract"{title_lang}><p>{_h(view.extract)}</p></blockquote>')
-    if view.generated_summary:
-        label = _h(generated_label("summary", lang))
-        out.append(f'<p class="summary generated"><em>{label}:</em> {_h(view.generated_summary)}</p>')
-    if view.url:
-        link = _h(view.url)
-        out.append(
-            f'<p class="source">{_h(word("source", lang))}: '
-            f'<a href="{link}" rel="noopener noreferrer">{link}</a></p>'
-        )
-    out.append("</article>")
-    return out
-
-
-def render_html(digest: Digest) -> str:
-    """A standalone, well-formed HTML document (also parses as XML)."""
-    lang, period = digest.lang, digest.period
-    title = heading(period.first_day, period.last_day, lang)
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{lang}">',
-        '<head><meta charset="utf-8"/>',
-        f"<title>{_h(title)}</title></head>",
-        "<body>",
-    ]
-    if digest.is_empty:
-        out.append(f'<p class="empty">{_h(empty_line(period.first_day, period.last_day, lang))}</p>')
-    else:
-        out += [f"<h1>{_h(title)}</h1>", f'<p class="opening">{_h(opening_line(digest.counts(), lang))}</p>']
-        for group, entries in digest.groups:
-            out.append(f'<section class="jurisdiction" id="jurisdiction-{group.lower()}">')
-            out.append(f"<h2>{_h(jurisdiction_name(group, lang))}</h2>")
-            for entry in entries:
-                out += _html_entry(entry, lang)
-            out.append("</section>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
-
-
-def render(digest: Digest, fmt: Format) -> str:
+def render(digest: Digest, fmt: Format, *, public_url: str | None = None) -> str:
     """The digest as text in `fmt` (Slack: the JSON list of message payloads)."""
     if fmt == "markdown":
         return render_markdown(digest)
     if fmt == "html":
-        return render_html(digest)
+        return render_html(digest, public_url)
     from tracker.digest.render_slack import render_slack
 
     return json.dumps(render_slack(digest), ensure_ascii=False, indent=2) + "\n"

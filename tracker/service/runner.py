@@ -67,6 +67,9 @@ class Service:
 
         leadership = leadership_for(self.url)
         health = HealthServer(self.listen, self.state, self.metrics, self.engine).start()
+        from tracker.web.server import start_web_view
+
+        web = start_web_view(self.config, self.engine)  # None when off or it cannot listen: logged
         notifier = make_notifier(self.config)
         log.info(
             "tracker run (pid %d): database %s, alerts via %s",
@@ -83,6 +86,8 @@ class Service:
             self.state.role = "stopping"
             leadership.release()
             health.stop()
+            if web is not None:
+                web.stop()
         log.info("stopped")
         return 0
 

@@ -1,0 +1,56 @@
+"""tracker web: the read-only web view of a database, on its own (without the scheduler)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from tracker.cli.common import (
+    EXIT_FAILED,
+    ConfigOption,
+    app,
+    err_console,
+    fail,
+    load,
+    open_database,
+    setup_logging,
+)
+
+
+@app.command()
+def web(
+    listen: Annotated[
+        str | None,
+        typer.Option(
+            "--listen",
+            envvar="TRACKER_WEB_LISTEN",
+            help="host:port to serve on (default: [web].listen, 127.0.0.1:9465; port 0 = any free port).",
+        ),
+    ] = None,
+    config_path: ConfigOption = None,
+) -> None:
+    """Serve the read-only web view (changes, diffs, sources, roundups) of the database until Ctrl-C."""
+    config = load(config_path)
+    setup_logging("INFO")
+    from tracker.service.health import ListenError, parse_listen
+    from tracker.web.server import WebConfigError, make_server
+
+    try:
+        parse_listen(listen or config.web.listen)
+    except ListenError as exc:
+        fail(f"{'--listen' if listen else '[web].listen'}: {exc}")
+    engine = open_database(config)
+    try:
+        server = make_server(config, engine, listen)
+    except WebConfigError as exc:
+        fail(str(exc))
+    except ListenError as exc:
+        fail(str(exc), EXIT_FAILED)
+    err_console.print(f"web view on {server.url}/changes (Ctrl-C stops it)", markup=False)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
