@@ -28,6 +28,7 @@ from tracker.check import run_checks
 from tracker.config import Config
 from tracker.db import make_engine
 from tracker.digest.collect import Period, collect
+from tracker.digest.render import render
 from tracker.events import identifiers, same_title
 from tracker.models import Change
 
@@ -196,6 +197,11 @@ def test_one_event_three_endpoints_one_message_and_distinct_actions_apart(
     assert {url for _, url in event.also} == {NOTICE["html_url"], wire[2]}
     assert event.day.isoformat() == "2026-07-20"  # published, not detected
     assert root is not None and root in event.change_ids
+    markdown, html = render(digest, "markdown"), render(digest, "html")
+    assert markdown.count(f"#### {ACTION[0]}") == 1
+    assert "- Also published by: Federal Register (" in markdown and "Tech news wire of the FTC (" in markdown
+    assert html.count("Also published by") == 1 and NOTICE["html_url"] in html
+    assert "Also published by" in render(digest, "slack")
 
 
 def test_identifiers_are_the_subjects_own_and_titles_must_really_match() -> None:

@@ -111,7 +111,7 @@ def enqueue_change_alert(
         raise ValueError("flush the Change before queueing its alert (its id goes into the message)")
     # Files need a bot token; without one the full diff stays a `tracker show` away.
     attach_diff = needs_diff_file(change) and bool(os.environ.get("SLACK_BOT_TOKEN", "").strip())
-    message = render_change_message(change, diff_in_thread=attach_diff)
+    message = render_change_message(change, diff_in_thread=attach_diff, public_url=config.web.public_url)
     alerts = [
         _new_alert(
             kind="change",
@@ -169,7 +169,9 @@ def queue_ops_notice(
         ).first()
     if thread_key is None:
         thread_key = f"{prefix}{uuid.uuid4().hex[:8]}"
-    payload = render_ops_message(title=title, subject=subject, text=text, ok=ok)
+    payload = render_ops_message(
+        title=title, subject=subject, text=text, ok=ok, public_url=config.web.public_url
+    )
     # title/detail/ok: what a grouped notice lists (tracker.alerts.groups); broadcast: a recovery shows
     # in the channel too, unless operations notices share the team's channel.
     payload.update(

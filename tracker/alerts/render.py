@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tracker.alerts.escape import escape, escape_code, escape_mrkdwn, fit, fit_lines, one_line, unescape
+from tracker.alerts.links import change_url, sources_url
 from tracker.models import Change
 from tracker.types import ChangeKind
 
@@ -151,10 +152,14 @@ def needs_diff_file(change: Change) -> bool:
     return change.kind == ChangeKind.DOCUMENT_CHANGED and len(change.diff or "") > DIFF_FILE_THRESHOLD
 
 
-def render_change_message(change: Change, *, diff_in_thread: bool = False) -> dict[str, Any]:
+def render_change_message(
+    change: Change, *, diff_in_thread: bool = False, public_url: str | None = None
+) -> dict[str, Any]:
     """Block Kit payload {"text", "blocks"} for one change (change.id must be set).
 
     diff_in_thread: the full diff will follow as a file in the message's thread (say so in the footer).
+    public_url: the web view's address ([web].public_url): the message links to the change's page there
+    instead of naming a command the reader in Slack cannot run.
     """
     kind = KIND_LABELS.get(change.kind, change.kind)  # type: ignore[call-overload]
     published = f"published {change.published_at.date().isoformat()}" if change.published_at else ""
@@ -168,6 +173,9 @@ def render_change_message(change: Change, *, diff_in_thread: bool = False) -> di
     )
     section_text, _ = _section_text(change)
     footer = f"Change #{change.id} · details: `tracker show {change.id}`"
+    page = safe_link(change_url(public_url, change.id)) if public_url and change.id is not None else None
+    if page:
+        footer = f"Change #{change.id} · <{page}|Open the diff>"
     if diff_in_thread:
         footer += " · full diff attached in the thread"
     blocks = [
@@ -184,9 +192,13 @@ def render_change_message(change: Change, *, diff_in_thread: bool = False) -> di
     return {"text": fit(escape_mrkdwn(fallback), FALLBACK_MAX), "blocks": blocks}
 
 
-def render_ops_message(*, title: str, subject: str, text: str, ok: bool) -> dict[str, Any]:
-    """An operations notice (source failing / recovered, Slack refusing alerts)."""
+def render_ops_message(
+    *, title: str, subject: str, text: str, ok: bool, public_url: str | None = None
+) -> dict[str, Any]:
+    """An operations notice (source failing / recovered, Slack refusing alerts); with the web view's
+    address, a link to the endpoint's row on its sources page."""
     icon = ":white_check_mark:" if ok else ":rotating_light:"
+    page = safe_link(sources_url(public_url, subject)) if public_url and "/" in subject else None
     body, _ = fit_lines(
         [f"{icon} *{escape(title)}:* `{escape_code(one_line(subject))}`", *escape_mrkdwn(text).splitlines()],
         SECTION_MAX,
@@ -194,7 +206,10 @@ def render_ops_message(*, title: str, subject: str, text: str, ok: bool) -> dict
     )
     return {
         "text": fit(escape(f"{title}: {subject}"), FALLBACK_MAX),
-        "blocks": [{"type": "section", "text": _mrkdwn(body)}, _context("tracker operations")],
+        "blocks": [
+            {"type": "section", "text": _mrkdwn(body)},
+            _context("tracker operations", f"<{page}|Open the sources page>" if page else ""),
+        ],
     }
 
 

@@ -103,7 +103,7 @@ def digest(
 
     engine = open_database(config)
     result = build_digest(config, engine, period, lang or config.digest.language)  # type: ignore[arg-type]
-    text = render(result, fmt)  # type: ignore[arg-type]
+    text = render(result, fmt, public_url=config.web.public_url)  # type: ignore[arg-type]
     if out is not None:
         try:
             write_atomically(out, text)

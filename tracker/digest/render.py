@@ -57,6 +57,8 @@ class EntryView:
     extract: str
     generated_summary: str | None
     url: str | None  # None when the stored URL is not a plain http(s) link
+    # The same event elsewhere (tracker.events): (regulator, link), plain http(s) links only.
+    also: tuple[tuple[str, str], ...] = ()
 
 
 def entry_view(entry: Entry, lang: Lang) -> EntryView:
@@ -78,6 +80,9 @@ def entry_view(entry: Entry, lang: Lang) -> EntryView:
         extract=one_line(entry.extract),
         generated_summary=one_line(entry.generated_summary) or None,
         url=safe_link(entry.url),
+        also=tuple(
+            (one_line(regulator), link) for regulator, url in entry.also if (link := safe_link(url)) is not None
+        ),
     )
 
 
@@ -127,6 +132,9 @@ def render_markdown(digest: Digest) -> str:
                 out.append(f"- *{generated_label('summary', lang)}:* {md(view.generated_summary)}")
             if view.url:
                 out.append(f"- {word('source', lang)}: {md_link(view.url)}")
+            if view.also:
+                also = ", ".join(f"{md(regulator)} ({md_link(link)})" for regulator, link in view.also)
+                out.append(f"- {word('also', lang)}: {also}")
     return "\n".join(out) + "\n"
 
 
@@ -141,7 +149,7 @@ def render_html(digest: Digest, public_url: str | None = None) -> str:
     from tracker.digest.render_html import render_email
 
     if public_url:
-        from tracker.web.links import change_url
+        from tracker.alerts.links import change_url
 
         return render_email(digest, lambda change_id: change_url(public_url, change_id))
     return render_email(digest)

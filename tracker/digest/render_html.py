@@ -60,6 +60,8 @@ class EntryHtml:
     generated_summary: str | None
     summary_label: str
     changes_url: str | None
+    also: list[tuple[str, str, str]]  # (regulator, url, link text): the same event elsewhere
+    also_label: str
 
 
 @dataclass
@@ -121,6 +123,8 @@ def _entry(entry: Entry, lang: Lang, change_link: Callable[[int], str] | None) -
         generated_summary=view.generated_summary,
         summary_label=generated_label("summary", lang),
         changes_url=change_link(entry.change_ids[-1]) if change_link and entry.change_ids else None,
+        also=[(regulator, link, link_text(regulator, link)) for regulator, link in view.also],
+        also_label=word("also", lang),
     )
 
 

@@ -71,6 +71,9 @@ def entry_section(entry: Entry, lang: Lang) -> dict[str, Any]:
         lines.append(f"_{generated_label('summary', lang)}:_ {fit(escape(view.generated_summary), LINE_MAX)}")
     if view.url:
         lines.append(f"{word('source', lang)}: {slack_link(view.url)}")
+    if view.also:
+        also = ", ".join(f"{escape(regulator)} {slack_link(link)}" for regulator, link in view.also)
+        lines.append(fit(f"{word('also', lang)}: {also}", LINE_MAX))
     text, _ = fit_lines(lines, SECTION_MAX, "…")
     return _section(text)
 

@@ -175,10 +175,10 @@ class Pages:
         )  # fmt: skip
 
     def roundup(self, name: str, download: str | None, lang_value: str | None) -> Response:
+        from tracker.alerts.links import change_url
         from tracker.digest.i18n import LANGUAGES
         from tracker.digest.render import render_markdown
         from tracker.digest.render_html import render_body, render_email
-        from tracker.web.links import change_url
         from tracker.web.roundups import build, language, parse_name
 
         span = parse_name(name)
