@@ -191,6 +191,9 @@ class ServiceSection(_Section):
     retention_interval: Seconds = 86400.0
     misfire_grace: Seconds = 600.0
     stop_timeout: Seconds = 60.0
+    # Run `tracker doctor` once when the service starts (it fetches every endpoint once more) and log
+    # each endpoint that is not healthy, with its advice: a first deploy verifies itself.
+    doctor_on_start: bool = False
 
 
 class DigestSection(_Section):

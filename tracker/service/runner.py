@@ -114,6 +114,29 @@ class Service:
             self.stop_requested.wait(STANDBY_POLL_S)
         return False
 
+    def _doctor(self) -> None:
+        """`tracker doctor` on start: one log line per endpoint that is not healthy, never a failed start."""
+        from tracker.doctor import run_doctor
+        from tracker.selection import select_sources
+
+        try:
+            report = run_doctor(self.config, select_sources(self.config, ()))
+        except Exception:
+            log.exception("doctor on start failed")
+            return
+        offline = report.offline_summary()
+        if offline:
+            log.error("doctor: %s", offline)
+            return
+        sick = [d for d in report.diagnoses if not d.healthy]
+        log.info(
+            "doctor: %d of %d endpoints healthy", len(report.diagnoses) - len(sick), len(report.diagnoses)
+        )
+        for diagnosis in sick:
+            log.warning(
+                "doctor: %s %s: %s; %s", diagnosis.key, diagnosis.status, diagnosis.reason, diagnosis.advice
+            )
+
     def _lead(self, leadership: Leadership, notifier: Notifier) -> None:
         if not self._migrated:
             from tracker.db import current_revision, upgrade
@@ -123,6 +146,8 @@ class Service:
             log.info("database schema at revision %s", current_revision(self.engine))
             self.metrics.load_from_database(self.engine)
             self.metrics.observe_staleness(self.engine, self.config)
+            if self.config.service.doctor_on_start:
+                threading.Thread(target=self._doctor, name="doctor", daemon=True).start()
         scheduler = ServiceScheduler(self.config, self.engine, self.metrics, notifier)
         scheduler.start()
         self.state.scheduler_running = True
