@@ -1,11 +1,16 @@
 """Precision and recall of the relevance stage per label and language, on the project's labelled sets.
 
-Reads tests/fixtures/relevance/labelled.jsonl and kinds.jsonl (hand-labelled real titles, each with its
-origin) and adds the recorded Federal Register and FTC responses of tests/fixtures/recorded with the
-metadata their source passes (all of them not about AI). Writes bench/relevance_report.md:
+Reads tests/fixtures/relevance/labelled.jsonl, kinds.jsonl and languages.jsonl (hand-labelled real titles,
+each with its origin; languages.jsonl holds the French, Italian, Dutch, German and Japanese ones) and
+adds the recorded Federal Register and FTC responses of tests/fixtures/recorded with the metadata their
+source passes (all of them not about AI). Writes bench/relevance_report.md:
 
     .venv/bin/python bench/relevance_report.py            # writes the report, prints the table
     .venv/bin/python bench/relevance_report.py --baseline  # also stores today's figures as the baseline
+
+For French, Italian, Dutch, German and Japanese the `before` columns are
+bench/relevance_report.languages_before.json instead: the classifier before issue 19's vocabulary for
+those languages, on the same lines (written once, before that change; this script never rewrites it).
 
 The baseline (bench/relevance_baseline.json) is what the classifier scored before issue 20's changes,
 on the same lines, so every vocabulary change shows what it gains and loses against it.
@@ -27,12 +32,14 @@ import feedparser
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tracker.relevance import RelevanceClassifier  # noqa: E402
+from tracker.relevance import RelevanceClassifier, guess_doc_type  # noqa: E402
+from tracker.relevance_meta import SourceMeta, meta_kind  # noqa: E402
 from tracker.types import DocType  # noqa: E402
 
 RELEVANCE = REPO / "tests" / "fixtures" / "relevance"
 RECORDED = REPO / "tests" / "fixtures" / "recorded"
 BASELINE = REPO / "bench" / "relevance_baseline.json"
+LANGUAGES_BEFORE = REPO / "bench" / "relevance_report.languages_before.json"
 REPORT = REPO / "bench" / "relevance_report.md"
 LABELS = ("ai_rule", "ai_enforcement", "ai_other", "not_ai")
 _META_KEYS = ("url", "agency", "source")
@@ -48,6 +55,7 @@ class Case:
     meta: dict[str, str]
     expected: str
     origin: str
+    expected_doc_type: str | None = None  # the hand-labelled guess_doc_type answer, where there is one
 
 
 def _jsonl(path: Path) -> list[Case]:
@@ -65,6 +73,7 @@ def _jsonl(path: Path) -> list[Case]:
                 meta={k: row[k] for k in _META_KEYS if row.get(k)},
                 expected=row["expected"],
                 origin=f"{path.name}: {row['origin']}",
+                expected_doc_type=row.get("expected_doc_type"),
             )
         )
     return cases
@@ -116,6 +125,7 @@ def cases() -> list[Case]:
     return (
         _jsonl(RELEVANCE / "labelled.jsonl")
         + _jsonl(RELEVANCE / "kinds.jsonl")
+        + _jsonl(RELEVANCE / "languages.jsonl")
         + _federal_register()
         + _ftc()
     )
@@ -174,14 +184,40 @@ def _cell(value: float) -> str:
     return "–" if value != value else f"{value:.2f}"  # NaN: no such line or no such answer
 
 
-def render(now: dict, before: dict | None, misses: list[tuple[Case, str]]) -> str:
+def doc_type_figures(cases: list[Case]) -> dict[str, dict[str, int]]:
+    """language ('all' too) -> lines with a hand-labelled document type, and how many guess_doc_type gets."""
+    out: dict[str, dict[str, int]] = {}
+    for case in cases:
+        if case.expected_doc_type is None:
+            continue
+        language = None if case.language == "?" else case.language
+        # As `tracker classify` does: the source's metadata names the type first, then the words.
+        hint = case.doc_type if case.doc_type in {d.value for d in DocType} else None
+        meta = SourceMeta(doc_type="" if hint or case.doc_type is None else case.doc_type, **case.meta)
+        named = meta_kind(meta, case.title)
+        guessed = hint or (named.doc_type.value if named and named.doc_type else None)
+        guessed = guessed or guess_doc_type(case.title, case.summary, language=language).value
+        right = guessed == case.expected_doc_type
+        for key in ("all", case.language):
+            row = out.setdefault(key, {"n": 0, "right": 0})
+            row["n"] += 1
+            row["right"] += right
+    return out
+
+
+def render(
+    now: dict, before: dict | None, misses: list[tuple[Case, str]], doc_types: dict | None = None
+) -> str:
     lines = [
         "# Relevance: precision and recall per label and language",
         "",
         "Written by `bench/relevance_report.py` (run it after any change to the relevance terms); checked by",
         "tests/test_relevance_report.py, which asserts the floors. Lines: tests/fixtures/relevance/",
-        "labelled.jsonl, kinds.jsonl, the recorded Federal Register and FTC responses with their metadata.",
-        "`before` = the classifier before issue 20 (words only, no metadata), on the same lines and labels.",
+        "labelled.jsonl, kinds.jsonl, languages.jsonl, the recorded Federal Register and FTC responses with",
+        "their metadata.",
+        "`before` = the classifier before issue 20 (words only, no metadata), on the same lines and labels;",
+        "for fr, it, nl, de and ja: before issue 19's vocabulary for those languages (languages.jsonl, the",
+        "titles of their data-protection authorities and governments), on the same lines.",
         "",
     ]
     for language, table in now.items():
@@ -204,6 +240,12 @@ def render(now: dict, before: dict | None, misses: list[tuple[Case, str]]) -> st
             )
         lines.append("")
     lines += [
+        "## Document type (guess_doc_type) on the lines with a hand-labelled type",
+        "",
+        "| language | lines | right |",
+        "|---|---|---|",
+        *(f"| {lang} | {row['n']} | {row['right']} |" for lang, row in sorted((doc_types or {}).items())),
+        "",
         "## Lines still labelled wrongly",
         "",
         "| expected | got | language | title | origin |",
@@ -224,9 +266,12 @@ def run(write: bool = True, baseline: bool = False) -> dict:
     if baseline:
         BASELINE.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     before = json.loads(BASELINE.read_text(encoding="utf-8")) if BASELINE.exists() else None
+    shown = dict(before or {})
+    if LANGUAGES_BEFORE.exists():
+        shown.update(json.loads(LANGUAGES_BEFORE.read_text(encoding="utf-8")))
     misses = [(c, p) for c, p in pairs if c.expected != p]
     if write:
-        REPORT.write_text(render(now, before, misses), encoding="utf-8")
+        REPORT.write_text(render(now, shown, misses, doc_type_figures(cases())), encoding="utf-8")
     return {"now": now, "before": before, "misses": misses}
 
 

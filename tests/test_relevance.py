@@ -18,7 +18,7 @@ from tracker.config import RelevanceSection
 from tracker.doctype_terms import DOC_TYPE_TERMS
 from tracker.relevance import RelevanceClassifier, classify_jsonl, guess_doc_type
 from tracker.relevance_meta import SourceMeta
-from tracker.relevance_terms import RELEVANCE_TERMS
+from tracker.relevance_terms_langs import RELEVANCE_TERMS
 from tracker.term_matcher import TermMatcher, first_chars
 from tracker.types import DocType, RelevanceLabel
 
@@ -137,8 +137,11 @@ def test_look_alikes_are_not_ai(text: str) -> None:
         ("ＡＩ规则", "zh", "AI"),  # full-width, folded by NFKC
         ("AI技术滥用", "zh", "AI"),
         ("오픈AI에 과태료", "ko", "AI"),
-        ("l'IA générative", "fr", "IA"),
+        ("l'IA générative", "fr", "IA générative"),
+        ("les systèmes d'IA", "fr", "IA"),
         ("KI-Verordnung", "de", "KI"),
+        ("生成AIサービスの利用に関する注意喚起", "ja", "生成AI"),
+        ("人工知能関連技術の研究開発及び活用の推進に関する法律", "ja", "人工知能"),
         ("Generative Artificial Intelligence", "en", "generative AI"),
     ],
 )
@@ -214,13 +217,18 @@ def test_extra_terms_from_settings_take_effect() -> None:
     title = "Commission proposes Digital Omnibus to simplify EU rules"
     assert CLASSIFIER.classify(title).label is RelevanceLabel.NOT_AI
     tuned = RelevanceClassifier(
-        RelevanceSection(extra_terms={"ai_rule": ["Digital Omnibus"], "ai_enforcement": ["Clearview"]})
+        RelevanceSection(extra_terms={"ai_rule": ["Digital Omnibus"], "ai_enforcement": ["Worldcoin"]})
     )
     result = tuned.classify(title)
     assert result.label is RelevanceLabel.AI_RULE and "Digital Omnibus" in result.matched
-    fine = tuned.classify("Dutch DPA fines Clearview 30.5 million euros")
+    fine = tuned.classify("DPA fines Worldcoin over iris scans")
     assert fine.label is RelevanceLabel.AI_ENFORCEMENT
-    assert CLASSIFIER.classify("Dutch DPA fines Clearview 30.5 million euros").label is RelevanceLabel.NOT_AI
+    assert CLASSIFIER.classify("DPA fines Worldcoin over iris scans").label is RelevanceLabel.NOT_AI
+    # Clearview AI, once an example of a team's own term, is now a built-in AI product name.
+    assert (
+        CLASSIFIER.classify("Dutch DPA fines Clearview 30.5 million euros").label
+        is RelevanceLabel.AI_ENFORCEMENT
+    )
 
 
 @pytest.mark.parametrize(

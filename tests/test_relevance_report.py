@@ -44,6 +44,19 @@ FLOORS = {
     ("zh", "ai_rule", "recall"): 0.95,
     ("ko", "ai_rule", "recall"): 0.95,
     ("ja", "ai_rule", "recall"): 0.95,
+    # Issue 19: the data-protection authorities' and governments' own languages (languages.jsonl, 12 to 19
+    # real lines each; one line is 0.06 to 0.33 of a label's figure there, so these floors allow no miss
+    # beyond the two German lines the report lists).
+    **{
+        (lang, "ai_related", metric): 0.95
+        for lang in ("fr", "it", "nl", "de", "ja")
+        for metric in ("precision", "recall")
+    },
+    **{(lang, "not_ai", "precision"): 0.95 for lang in ("fr", "it", "nl", "de", "ja")},
+    **{(lang, "ai_rule", "recall"): 0.9 for lang in ("fr", "it", "nl", "de")},
+    **{(lang, "ai_enforcement", "recall"): 0.9 for lang in ("fr", "it", "nl", "ja")},
+    ("de", "ai_enforcement", "recall"): 0.6,
+    **{(lang, "ai_enforcement", "precision"): 0.9 for lang in ("fr", "it", "nl", "de", "ja")},
 }
 
 
@@ -68,7 +81,8 @@ def test_rule_and_enforcement_recall_improved_on_the_baseline() -> None:
 
 
 def test_set_covers_every_label_and_the_languages_the_tracker_reads() -> None:
-    assert {"en", "zh", "ko", "fr", "de", "nl", "ja"} <= set(NOW)
+    assert {"en", "zh", "ko", "fr", "it", "de", "nl", "ja"} <= set(NOW)
+    assert all(NOW[lang]["accuracy"]["n"] >= 12 for lang in ("fr", "it", "nl", "de", "ja"))
     assert all(NOW["all"][label]["support"] > 0 for label in BENCH.LABELS)
     # Metadata-bearing recorded lines are in: the Federal Register and FTC recordings.
     origins = {case.origin.split(":")[0] for case in BENCH.cases()}

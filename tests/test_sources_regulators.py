@@ -81,16 +81,25 @@ def test_eu_dpa_relevance_on_their_own_languages() -> None:
     garante = _labels("it_garante/news")
     assert garante["ChatGPT: il Garante privacy chiude l'istruttoria nei confronti di OpenAI e irroga una "
                    "sanzione di 15 milioni di euro"] == RelevanceLabel.AI_ENFORCEMENT  # fmt: skip
-    assert garante["Intelligenza artificiale: il Garante privacy blocca DeepSeek"] != NOT_AI
+    assert (
+        garante["Intelligenza artificiale: il Garante privacy blocca DeepSeek"]
+        == RelevanceLabel.AI_ENFORCEMENT
+    )
     assert garante["Telemarketing aggressivo: sanzione di 5 milioni a una società energetica"] == NOT_AI
     cnil = _labels("fr_cnil/news")
     assert cnil["Cybersécurité : les bons réflexes pour la rentrée scolaire"] == NOT_AI
     assert (
         cnil["IA : la CNIL publie ses recommandations sur l'intérêt légitime pour l'entraînement des modèles"]
-        != NOT_AI
+        == RelevanceLabel.AI_RULE
     )
+    assert cnil["Sanction de 40 millions d'euros à l'encontre d'une société de publicité en ligne"] == NOT_AI
     ap = _labels("nl_ap/news")
-    assert ap["AP legt Clearview boete op voor illegale dataverzameling voor gezichtsherkenning"] != NOT_AI
+    assert ap["AP legt Clearview boete op voor illegale dataverzameling voor gezichtsherkenning"] == (
+        RelevanceLabel.AI_ENFORCEMENT
+    )
+    assert ap["Rapportage AI- en algoritmerisico's Nederland: chatbots geven onbetrouwbaar stemadvies"] == (
+        RelevanceLabel.AI_OTHER
+    )
     assert ap["Datalek bij zorgverzekeraar: AP doet onderzoek"] == NOT_AI
     dpc = _labels("ie_dpc/press_releases")
     assert dpc["Data Protection Commission publishes its Annual Report for 2025"] == NOT_AI
@@ -126,7 +135,9 @@ def test_ico_listing_keeps_only_dated_article_paths() -> None:
         "ico-consults-on-guidance-for-generative-ai-developers/"
     )
     labels = _labels("uk_ico/news")
-    assert labels["ICO consults on guidance for generative AI developers"] != NOT_AI
+    assert labels["ICO consults on guidance for generative AI developers"] == RelevanceLabel.AI_RULE
+    # An AI product by name is AI: the investigation into Grok is enforcement.
+    assert labels["ICO announces investigation into Grok"] == RelevanceLabel.AI_ENFORCEMENT
     assert labels["Data breach at housing association leads to reprimand"] == NOT_AI
 
 
@@ -166,6 +177,16 @@ def test_japan_pages() -> None:
         "/news/press/2026/260407/",
         "/news/press/2026/260325_houdou/",
         "/news/press/2023/230602kouhou/",
+    ]
+    # Japanese document types are read: promulgation, a cabinet decision on a bill, the PPC's response to a
+    # company and its alert on generative AI services.
+    verdicts = list(judged("jp_ppc/press_releases", _items("jp_ppc/press_releases")).values())
+    assert [str(doc_type) for _, doc_type in verdicts] == ["law", "proposal", "enforcement", "enforcement"]
+    assert [relevance.label for relevance, _ in verdicts] == [
+        NOT_AI,
+        NOT_AI,
+        NOT_AI,
+        RelevanceLabel.AI_ENFORCEMENT,
     ]
 
 

@@ -1,4 +1,6 @@
-"""Built-in term lists for the relevance stage (tracker/relevance.py) and the doc-type guess.
+"""Built-in term lists for the relevance stage (tracker/relevance.py): the term machinery and the English,
+Chinese and Korean lists. French, Italian, Dutch, German, Spanish and Japanese, and AI products by name:
+tracker/relevance_terms_langs.py.
 
 A term is a name (what `Relevance.matched` shows), a regex fragment and weights per kind of evidence.
 Latin terms get letter boundaries (`AI` must not match "SAID", "AIDS", "Air", "Aid"); acronyms are
@@ -123,21 +125,12 @@ AI_TERMS: tuple[Term, ...] = (
     A("fine-tuning", 0.5, r"fine[\s\-]?tun(?:ing|ed?)"),
     A("ChatGPT", 1.0),
     A("OpenAI", 1.0),
-    # French, Spanish, Italian, Portuguese, German, Dutch. The short acronyms only in their language.
-    A("intelligence artificielle", 1.0, r"intelligences?\s+artificielles?"),
-    A("inteligencia artificial", 1.0, r"intelig[eê]ncia\s+artificial"),
-    A("intelligenza artificiale", 1.0),
-    A("IA", 1.0, r"IAs?", cs=True, langs="fr es it pt"),
-    A("künstliche Intelligenz", 1.0, r"künstliche[nrs]?\s+Intelligenz"),
-    A("KI", 1.0, langs="de"),
-    A("artificiële intelligentie", 1.0, r"(?:artificiële|kunstmatige)\s+intelligentie"),
     # Chinese
     *_many(
         A,
         "人工智能:1.0 生成式人工智能:1.5 深度合成:1.5 算法推荐:1.0 算法:0.5 大模型:1.0 大语言模型:1.5 "
         "生成合成:1.0 智能体:1.0 机器学习:1.0 人脸识别:1.0",
     ),
-    A("人工知能", 1.0),  # Japanese
     # Korean
     A("인공지능", 1.0),
     A("생성형 인공지능", 1.5, r"생성형\s*(?:인공지능|AI)"),
@@ -192,30 +185,6 @@ RULE_TERMS: tuple[Term, ...] = (
     R("adopted", 0.5, r"adopt(?:s|ed)?"),
     R("policy", 0.5, r"polic(?:y|ies)"),
     R("requirements", 0.5, r"requirements?"),
-    R("règlement", 1.0, r"r[èe]glements?"),
-    R("loi", 1.0, r"lois?"),
-    R("décret", 1.0, r"d[ée]crets?"),
-    R("lignes directrices", 1.5),
-    R("recommandation", 1.0, r"recommandations?"),
-    R("Verordnung", 1.0, r"Verordnung(?:en)?"),
-    R("Gesetz", 1.0, r"Gesetz(?:es|e|entwurf)?"),
-    R("Richtlinie", 1.0, r"Richtlinien?"),
-    R("Leitlinien", 1.5, r"Leitlinien|Leitfaden"),
-    R("Konsultation", 1.0),
-    R("Orientierungshilfe", 1.5, r"Orientierungshilfen?|Handreichung(?:en)?"),
-    R("Verhaltenskodex", 1.5),
-    R("verordening", 1.0, r"verordening(?:en)?"),
-    R("richtlijn", 1.0, r"richtlijn(?:en)?"),
-    R("reglamento", 1.0, r"reg[oa]?lamento"),
-    R("plan d'action", 1.5, r"plans?\s+d['’]action"),
-    R("Aktionsplan", 1.5, r"Aktionspl[aä]ne?"),
-    R("actieplan", 1.5, r"actieplan(?:nen)?"),
-    R("piano d'azione", 1.5, r"pian[oi]\s+d['’]azione"),
-    R("linee guida", 1.5),
-    R("legge", 1.0, r"legg[ei]"),
-    R("decreto", 1.0, r"decret[oi]"),
-    # Japanese (法律 and 法 are shared with Chinese)
-    *_many(R, "行動計画:1.5 基本計画:1.5 大統領令:2.0 閣議決定:1.5 ガイドライン:1.5 指針:1.0 考え方:1.0"),
     # Chinese
     *_many(R, "办法:1.5 规定:1.5 条例:1.5 法律:1.0 法规:1.0"),
     R("法", 1.0, ZH_LAW),
@@ -267,10 +236,6 @@ ENFORCEMENT_TERMS: tuple[Term, ...] = (
     E("fraud", 1.0, r"fraud(?:ulent)?|scams?"),
     E("schemes", 0.5, r"schemes?"),
     E("sanction", 1.0, r"sanction(?:s|ne|née|ed)?"),
-    E("amende", 1.5, r"amendes?"),
-    E("mise en demeure", 1.5),
-    E("Bußgeld", 1.5, r"Bußgeld(?:er)?|Geldbußen?"),
-    E("boete", 1.5, r"boetes?"),
     # FTC 6(b) orders compel named companies to answer: the start of a case, not a news item.
     E("6(b)", 2.0, r"6\s*\(b\)"),
     E("launches inquiry", 1.5, r"(?:launch(?:es|ed|ing)?|open(?:s|ed)?)\s+(?:an?\s+)?(?:inquiry|probe)"),
@@ -279,15 +244,11 @@ ENFORCEMENT_TERMS: tuple[Term, ...] = (
     # Data-protection authorities acting together or alone on one AI service.
     E("coordinated enforcement", 1.5, r"coordinated\s+enforcement"),
     E("temporary limitation", 1.5, r"temporary\s+limitation|limitazione\s+provvisoria"),
-    E("provvedimento", 1.0, r"provvediment[oi]"),
-    E("sanzione", 1.5, r"sanzion[ei]"),
-    E("last onder dwangsom", 1.5),
-    E("Prüfverfahren", 1.0, r"Prüfverfahren|Verfahren\s+gegen"),
     *_many(
         E,
         "处罚:1.5 罚款:1.5 约谈:1.5 整治:1.0 查处:1.5 专项行动:1.5 清朗:1.0 下架:1.0 关停:1.0 "
         "违法违规:1.0 执法:1.0 立案:1.0 과징금:1.5 과태료:1.5 제재:1.0 시정명령:1.5 시정권고:1.0 처분:1.0 "
-        "고발:1.0 적발:1.0 부과:1.0 注意喚起:1.5 行政指導:1.5 勧告:1.0 개선권고:1.0",
+        "고발:1.0 적발:1.0 부과:1.0 개선권고:1.0",
     ),
 )
 
@@ -341,16 +302,11 @@ OTHER_TERMS: tuple[Term, ...] = (
     O("의견 접수", 4.0, r"[0-9][0-9,]*\s*건의?\s*의견|의견\s*[0-9][0-9,]*\s*건"),
     O("briefing", 1.5, r"briefings?"),
     O("proclamation", 1.0, r"proclamations?"),
-    O("discours", 1.5),
-    O("rapport", 0.75),
-    O("Konferenz", 1.0),
-    O("Bericht", 0.75),
     *_many(
         O,
         "大会:1.0 论坛:1.0 峰会:1.0 开幕:1.0 讲话:1.5 致辞:1.5 发布会:1.0 会议:0.5 报告:0.75 白皮书:0.75 "
         "投资:1.0 座谈会:1.0 研讨会:1.0 大赛:1.0 개최:1.0 출범:1.0 간담회:1.0 포럼:1.0 회의:0.5 행사:1.0 "
-        "축사:1.5 기조연설:1.5 투자:1.0 공모:0.75 보고서:0.75 세미나:1.0 컨퍼런스:1.0 吹风会:1.5 브리핑:1.0 "
-        "記者会見:1.0",
+        "축사:1.5 기조연설:1.5 투자:1.0 공모:0.75 보고서:0.75 세미나:1.0 컨퍼런스:1.0 吹风会:1.5 브리핑:1.0",
     ),
 )
 
@@ -373,6 +329,8 @@ NEUTRAL_TERMS: tuple[Term, ...] = (
     Z("fine print"),
 )
 
-RELEVANCE_TERMS: tuple[Term, ...] = (
+# English, Chinese and Korean, plus a few shared stems; the other languages add theirs in
+# tracker/relevance_terms_langs.py, which also assembles RELEVANCE_TERMS.
+CORE_TERMS: tuple[Term, ...] = (
     AI_TERMS + RULE_TERMS + ENFORCEMENT_TERMS + OTHER_TERMS + COMPETITION_TERMS + NEUTRAL_TERMS
 )
