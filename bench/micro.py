@@ -220,8 +220,8 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
     from tracker.check import run_checks
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
-    from tracker.memory import return_freed_memory
     from tracker.politeness import RobotsStore
+    from tracker.speedups import return_freed_memory
 
     with tempfile.TemporaryDirectory() as tmp:
         server, base = _start_corpus(tmp, n, "--conditional", "0", "--doc-kb", "200")

@@ -1,7 +1,8 @@
 """The migrations create exactly the schema the models describe, on SQLite and PostgreSQL.
 
-An empty database is built from the models at head without Alembic (db._create_at_head); one that
-exists goes through the migrations. Both must end at the same schema and the same recorded revision.
+An empty database is built from the models and stamped at head by Alembic (db._create_at_head); one that
+exists goes through the migrations. Both must end at the same schema and the same recorded revision. A
+database already at head is recognised without importing Alembic.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from tracker.db import (
-    HEAD_REVISION,
     DatabaseError,
     _alembic_config,
     current_revision,
     head_revision,
     make_engine,
     upgrade,
+    versions_head,
 )
 from tracker.models import SQLModel
 
@@ -53,7 +54,7 @@ def test_replayed_migrations_match_models(empty_db_url: str) -> None:
 
 
 def test_the_version_table_is_alembics_own(empty_db_url: str) -> None:
-    """The bookkeeping table written without Alembic has the columns and key Alembic creates."""
+    """The bookkeeping table of a database built from the models has the columns and key Alembic creates."""
     built = make_engine(empty_db_url)
     upgrade(built)
     with built.connect() as conn:
@@ -82,7 +83,7 @@ def test_an_old_database_is_migrated_not_rebuilt(empty_db_url: str) -> None:
             )
         )
     upgrade(engine)
-    assert current_revision(engine) == HEAD_REVISION
+    assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
         assert conn.execute(sa.text("select endpoint_key from source_state")).scalars().all() == ["x/y"]
         assert "slack_channel_id" in {c["name"] for c in sa.inspect(conn).get_columns("alert")}
@@ -95,12 +96,13 @@ def test_upgrade_is_idempotent(db_url: str) -> None:
     assert current_revision(engine) == head_revision()
 
 
-def test_head_revision_constant_is_the_real_head() -> None:
-    assert head_revision() == HEAD_REVISION
+def test_the_head_read_from_the_versions_folder_is_alembics_head() -> None:
+    assert versions_head() == head_revision()
 
 
-def test_a_first_check_on_an_empty_database_does_not_import_alembic(tmp_path) -> None:
+def test_a_start_on_a_database_at_head_does_not_import_alembic(tmp_path) -> None:
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    upgrade(make_engine(url))  # built and stamped (this process imports Alembic)
     code = (
         "import sys; from tracker.db import make_engine, upgrade; "
         f"upgrade(make_engine({url!r})); "
@@ -129,8 +131,8 @@ def test_a_database_built_by_another_process_meanwhile_is_accepted(
 
     monkeypatch.setattr(db, "_stored_revision", look_then_race)
     upgrade(engine)
-    assert looks == [(None, True), (HEAD_REVISION, False)]
-    assert current_revision(engine) == HEAD_REVISION
+    assert looks == [(None, True), (head_revision(), False)]
+    assert current_revision(engine) == head_revision()
 
 
 def test_a_failing_build_of_an_empty_database_is_not_hidden(
@@ -171,5 +173,5 @@ def test_first_starts_at_once_all_end_at_head(empty_db_url: str, tmp_path) -> No
     errors = [p.communicate(timeout=120)[1] for p in starters]
     assert [p.returncode for p in starters] == [0, 0, 0, 0], errors
     engine = make_engine(empty_db_url)
-    assert current_revision(engine) == HEAD_REVISION
+    assert current_revision(engine) == head_revision()
     assert _schema_diff(engine) == []

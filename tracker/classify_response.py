@@ -87,6 +87,8 @@ _HIDDEN_TAGS = ("script", "style", "noscript", "template")
 _SHAPE_TAGS = ("script", "iframe", "frame", "form", "a", "input", "img")
 # Every id and class token the rules ask about: only these are looked up (a page has thousands of others).
 _WATCHED_IDS = (*_CAPTCHA_WIDGET_IDS, *_CLOUDFLARE_IDS)
+
+
 # Class names are matched as written (providers write them in lower case); ids and classes alike.
 @functools.cache
 def _carrying() -> etree.XPath:

@@ -23,6 +23,9 @@ def _item_to_dict(item: ExtractedItem) -> dict[str, Any]:
     }
 
 
+_DOC_TYPES = frozenset(t.value for t in DocType)  # a stored label this version does not know stays text
+
+
 def _item_from_dict(data: dict[str, Any]) -> ExtractedItem:
     published = data.get("published_at")
     doc_type = data.get("doc_type")
@@ -32,7 +35,7 @@ def _item_from_dict(data: dict[str, Any]) -> ExtractedItem:
         url=data["url"],
         published_at=datetime.fromisoformat(published) if published else None,
         summary=data.get("summary", ""),
-        doc_type=DocType(doc_type) if doc_type in DocType._value2member_map_ else doc_type,
+        doc_type=DocType(doc_type) if isinstance(doc_type, str) and doc_type in _DOC_TYPES else doc_type,
         meta={str(k): str(v) for k, v in (data.get("meta") or {}).items()},
     )
 

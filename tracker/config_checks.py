@@ -73,9 +73,7 @@ def sqlalchemy_url(url: str, where: str) -> str:
         scheme = given.split(":", 1)[0]
         raise ConfigError(f"{where}: {scheme}:// databases are not supported; {_ACCEPTED_DATABASES}")
     if parsed.drivername.startswith("postgresql") and not parsed.database:
-        raise ConfigError(
-            f"{where}: {shown} names no database after the host; {_ACCEPTED_DATABASES}"
-        )
+        raise ConfigError(f"{where}: {shown} names no database after the host; {_ACCEPTED_DATABASES}")
     return url
 
 

@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Engine
@@ -87,6 +88,24 @@ def read_known_states(engine: Engine, keys: list[str]) -> dict[str, KnownState]:
     return found
 
 
+def success_values(result: FetchResult, now: datetime) -> dict[str, Any]:
+    """The columns a successful check sets on its endpoint's state, for mark_success and the batched
+    UPDATE of record_quiet_successes alike: one definition of what a success records."""
+    not_modified = result.status_code == 304
+    values: dict[str, Any] = {
+        "status": (ResponseStatus.NOT_MODIFIED if not_modified else ResponseStatus.OK).value,
+        "error_class": None,
+        "error_message": None,
+        "consecutive_failures": 0,
+        "last_success_at": now,
+    }
+    if not not_modified:  # a 200 also brings new validators and a good size
+        values["etag"] = result.headers.get("etag")
+        values["last_modified"] = result.headers.get("last-modified")
+        values["last_good_size"] = len(result.body)
+    return values
+
+
 def mark_success(
     session: Session, state: SourceState, result: FetchResult, now: datetime, config: Config
 ) -> None:
@@ -99,15 +118,9 @@ def mark_success(
             text=f"{state.endpoint_key} recovered after {state.consecutive_failures} failed checks",
         )
         state.ops_alert_open = False
-    not_modified = result.status_code == 304
-    state.status = (ResponseStatus.NOT_MODIFIED if not_modified else ResponseStatus.OK).value
-    state.error_class = state.error_message = None
-    state.consecutive_failures = 0
-    state.last_success_at = now
-    if not not_modified:
-        state.etag = result.headers.get("etag")
-        state.last_modified = result.headers.get("last-modified")
-        state.last_good_size = len(result.body)
+    for column, value in success_values(result, now).items():
+        setattr(state, column, value)
+    if result.status_code != 304:
         remember_size(state, len(result.body))
     session.add(state)
 
@@ -158,38 +171,18 @@ def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], conf
     unchanged = update(table).where(
         table.c.endpoint_key == bindparam("key"), table.c.ops_alert_open.is_(False)
     )
-    fields = {
-        "last_attempt_at": bindparam("at"),
-        "last_success_at": bindparam("at"),
-        "error_class": None,
-        "error_message": None,
-        "consecutive_failures": 0,
-    }
-    not_modified = [{"key": q.key, "at": q.at} for q in ordered if q.result.status_code == 304]
-    if not_modified:
-        session.execute(unchanged.values(**fields, status=ResponseStatus.NOT_MODIFIED.value), not_modified)
-    same_bytes = [
-        {
-            "key": q.key,
-            "at": q.at,
-            "new_etag": q.result.headers.get("etag"),
-            "new_last_modified": q.result.headers.get("last-modified"),
-            "size": len(q.result.body),
-        }
-        for q in ordered
-        if q.result.status_code != 304
-    ]
-    if same_bytes:  # as mark_success: a 200 also brings new validators
-        session.execute(
-            unchanged.values(
-                **fields,
-                status=ResponseStatus.OK.value,
-                etag=bindparam("new_etag"),
-                last_modified=bindparam("new_last_modified"),
-                last_good_size=bindparam("size"),
-            ),
-            same_bytes,
-        )
+    # One executemany per kind (304 or 200): the rows of a kind set the same columns. The size history
+    # (good_sizes) is left as it is: the same bytes as the last body teach it nothing new.
+    for not_modified in (True, False):
+        rows = [
+            {"key": q.key, "last_attempt_at": q.at, **success_values(q.result, q.at)}
+            for q in ordered
+            if (q.result.status_code == 304) is not_modified
+        ]
+        if rows:
+            columns = [name for name in rows[0] if name != "key"]
+            statement = unchanged.values({name: bindparam(f"new_{name}") for name in columns})
+            session.execute(statement, [_renamed(row) for row in rows])
     # Whatever the UPDATE could not apply (an ops alert open, or no state row yet) takes the full path.
     applied = set(
         session.execute(
@@ -202,3 +195,8 @@ def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], conf
         if quiet.key not in applied:
             state = lock_state(session, quiet.key, quiet.source_id, quiet.at)
             mark_success(session, state, quiet.result, quiet.at, config)
+
+
+def _renamed(row: dict[str, Any]) -> dict[str, Any]:
+    """Bind names apart from the column names (SQLAlchemy reserves a column's own name in UPDATE)."""
+    return {name if name == "key" else f"new_{name}": value for name, value in row.items()}

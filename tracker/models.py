@@ -7,6 +7,7 @@ history can be re-derived when an extractor changes, as Open Terms Archive does.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -36,7 +37,7 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _ts(**kw) -> sa.Column:
+def _ts(**kw: Any) -> sa.Column:
     return sa.Column(UTCDateTime(), **kw)
 
 

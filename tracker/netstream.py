@@ -27,6 +27,8 @@ import typing
 
 import httpcore
 
+from tracker.speedups import wrap_pool_backend
+
 _QUICKACK: int | None = getattr(socket, "TCP_QUICKACK", None)
 _HAS_POLL = hasattr(select, "poll")
 _READABLE = (
@@ -110,12 +112,7 @@ class LivenessBackend(httpcore.AsyncNetworkBackend):
 
 
 def install(client: typing.Any) -> bool:
-    """Put the lighter probe under an httpx.AsyncClient's pool. False (and nothing changed) when this
-    httpx/httpcore pair does not have the attributes it relies on: the client then works as shipped."""
-    pool = getattr(getattr(client, "_transport", None), "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    usable = _HAS_POLL and isinstance(backend, httpcore.AsyncNetworkBackend)
-    if not usable or isinstance(backend, LivenessBackend):
-        return False
-    pool._network_backend = LivenessBackend(backend)  # type: ignore[union-attr]
-    return True
+    """Put the lighter probe under an httpx.AsyncClient's pool (through httpx's private attributes, in
+    tracker/speedups.py). False, and nothing changed, where there is no poll() or this httpx/httpcore
+    pair lacks those attributes: the client then works as shipped."""
+    return _HAS_POLL and wrap_pool_backend(client, LivenessBackend, already=LivenessBackend)

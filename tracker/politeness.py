@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from tracker.speedups import refusing_rule
+
 log = logging.getLogger(__name__)
 
 ROBOTS_TTL_S = 24 * 3600.0  # RFC 9309 asks crawlers not to cache longer than 24 h
@@ -184,7 +186,7 @@ class RobotsCache:
             return RobotsDecision(True, entry.note)
         if entry.parser.can_fetch(url, self.agent):
             return RobotsDecision(True, "allowed by robots.txt")
-        rule = _matching_rule(entry.parser, url, self.agent)
+        rule = refusing_rule(entry.parser, url, self.agent)
         return RobotsDecision(
             False,
             f"{self.robots_url(url)} disallows this URL for user agent {self.agent!r}"
@@ -240,19 +242,3 @@ class RobotsCache:
             retry_at,
             disallow_all=True,
         )
-
-
-def _matching_rule(parser: Protego, url: str, agent: str) -> str | None:
-    """The Disallow pattern that refused `url`, for the error message. Protego does not expose it, so
-    this reads its internals and gives up quietly if they change."""
-    try:
-        from protego._utils import _quote_path
-
-        rule_set = parser._get_matching_rule_set(agent)
-        quoted = _quote_path(url)
-        for rule in rule_set._rules:
-            if rule.value.match(quoted):
-                return str(rule.value._pattern) if rule.field == "disallow" else None
-    except Exception:  # private API moved: the message simply omits the rule
-        return None
-    return None

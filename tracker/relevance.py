@@ -1,7 +1,9 @@
 """The relevance stage: is an item about AI, and is it a rule, an enforcement action or something else?
 
-Pure Python, no model: weighted term lists (tracker/relevance_terms.py) matched by a matcher precompiled
-once per language (tracker/term_matcher.py). How a verdict is reached, so an operator can predict and tune it:
+Pure Python, no model: weighted term lists (tracker/relevance_terms.py for English, Chinese and Korean;
+tracker/relevance_terms_langs.py for French, Italian, Dutch, German, Japanese and AI products by name)
+matched by a matcher precompiled once per language (tracker/term_matcher.py). How a verdict is reached,
+so an operator can predict and tune it:
 
 1. **AI score.** Every AI term found adds its weight, times 2 in the title and times 1 in the summary
    (a summary term repeated adds half its weight again per repeat, at most twice). Negative terms
@@ -44,9 +46,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from tracker.config import RelevanceSection
-from tracker.doctype_terms import DOC_TYPE_PRECEDENCE, DOC_TYPE_TERMS
+from tracker.doctype_terms import DOC_TYPE_PRECEDENCE, DOC_TYPE_TERMS, DocTerm
 from tracker.relevance_meta import SourceMeta, is_regulator_type, meta_kind
-from tracker.relevance_terms import RELEVANCE_TERMS, Term, literal_pattern
+from tracker.relevance_terms import Term, literal_pattern
+from tracker.relevance_terms_langs import RELEVANCE_TERMS
 from tracker.term_matcher import TermMatcher
 from tracker.types import DocType, Relevance, RelevanceLabel
 
@@ -107,9 +110,9 @@ class RelevanceClassifier:
     def __init__(self, settings: RelevanceSection | None = None) -> None:
         self.settings = settings or RelevanceSection()
         self._terms: tuple[Term, ...] = RELEVANCE_TERMS + _user_terms(self.settings)
-        self._matchers: dict[str | None, TermMatcher] = {}
+        self._matchers: dict[str | None, TermMatcher[Term]] = {}
 
-    def _matcher(self, language: str | None) -> TermMatcher:
+    def _matcher(self, language: str | None) -> TermMatcher[Term]:
         # The instance's own dict first: looking up the shared cache hashes every term (~50 µs).
         matcher = self._matchers.get(language)
         if matcher is None:
@@ -235,14 +238,14 @@ def _user_term(phrase: str, weights: dict[str, float]) -> Term:
 
 
 @lru_cache(maxsize=64)
-def _shared_matcher(terms: tuple[Term, ...], language: str | None) -> TermMatcher:
+def _shared_matcher(terms: tuple[Term, ...], language: str | None) -> TermMatcher[Term]:
     """One matcher per term set and language in the process (it is read-only once built): compiling the
     ~270 patterns costs ~18 ms, which every check cycle's new classifier paid again per language."""
     return TermMatcher([t for t in terms if _applies(t.langs, language)])
 
 
 @lru_cache(maxsize=16)
-def _doc_type_matcher(language: str | None) -> TermMatcher:
+def _doc_type_matcher(language: str | None) -> TermMatcher[DocTerm]:
     return TermMatcher([t for t in DOC_TYPE_TERMS if _applies(t.langs, language)])
 
 
@@ -271,7 +274,7 @@ def guess_doc_type(
     return default
 
 
-def _doc_type_scores(matcher: TermMatcher, text: str) -> dict[DocType, float]:
+def _doc_type_scores(matcher: TermMatcher[DocTerm], text: str) -> dict[DocType, float]:
     scores: dict[DocType, float] = dict.fromkeys(DOC_TYPE_PRECEDENCE, 0.0)
     if text:
         for index in matcher.counts(_normalise(text)):

@@ -177,7 +177,7 @@ def _due_lanes(engine: Engine, notifier: Notifier, now: datetime) -> dict[str, d
         if not claimable(status, due, owner, now):
             blocked.add(lane)
             continue
-        lanes.setdefault(lane, deque()).append(alert_id)  # type: ignore[arg-type]
+        lanes.setdefault(lane, deque()).append(alert_id)
     return lanes
 
 
@@ -292,7 +292,7 @@ def _deliver_diff(engine: Engine, notifier: Notifier, claimed: _Claimed, now: da
         return _Outcome.FAILED
     if parent.status == FOLDED:
         parent = None  # shown in a summary, not as a message of its own: nothing to attach to
-    if parent.status != SENT:
+    if parent is not None and parent.status != SENT:
         raise TransientSendError(f"waiting for message alert {parent.id}")
     thread_ts = claimed.thread_ts
     channel_id = parent.slack_channel_id if parent is not None else None

@@ -115,8 +115,10 @@ def open_database(config: Config, *, migrate: bool = True) -> Engine:
         if migrate:
             upgrade(engine)
     except DatabaseError as exc:
-        advice = "" if "DATABASE_URL" in str(exc) else (
-            f". Check DATABASE_URL or [tracker].database in {config.path or 'config.toml'}."
+        advice = (
+            ""
+            if "DATABASE_URL" in str(exc)
+            else (f". Check DATABASE_URL or [tracker].database in {config.path or 'config.toml'}.")
         )
         fail(f"{exc}{advice}", 1)
     except Exception as exc:

@@ -65,7 +65,9 @@ def _aware(value: datetime, tz: tzinfo) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 
 
-def _build(y: str, mo: str | int, d: str, hh: str | None, mm: str | None, ss: str | None) -> datetime:
+def _build(
+    y: str, mo: str | int, d: str, hh: str | None = None, mm: str | None = None, ss: str | None = None
+) -> datetime:
     return datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
 
 
@@ -99,7 +101,7 @@ def _parse_common(value: str, tz: tzinfo) -> datetime | None:
     except ValueError:
         pass
     if m := _COMPACT.match(value):
-        return _build(*m.groups(), None, None, None).replace(tzinfo=tz)
+        return _build(*m.groups()).replace(tzinfo=tz)
     for pattern in (_CJK, _YMD):
         if m := pattern.match(value):
             return _build(*m.groups()).replace(tzinfo=tz)

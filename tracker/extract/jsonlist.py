@@ -163,7 +163,5 @@ def extract_json_list(decoded: DecodedBody, spec: JsonListParser, base_url: str)
         if dropped:
             why = f" ({dropped} dropped by keep_if)"
         raise ExtractionError(f"zero items at {spec.items_path!r}{why}")
-    evidence = Evidence(
-        candidates=mappings, candidate_kind="entries", missing_fields=tuple(missing.items())
-    )
+    evidence = Evidence(candidates=mappings, candidate_kind="entries", missing_fields=tuple(missing.items()))
     return ItemsExtraction(items=tuple(items), evidence=evidence)

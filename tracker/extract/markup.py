@@ -7,6 +7,7 @@ libxml2's default size limits (huge_tree off).
 from __future__ import annotations
 
 import re
+from typing import TypeAlias
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -14,7 +15,7 @@ from lxml import html as lxml_html
 from tracker.types import DecodedBody, ExtractionError
 
 # lxml.etree and lxml.html elements share this base class
-Element = etree._Element
+Element: TypeAlias = etree._Element
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 

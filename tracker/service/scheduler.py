@@ -35,12 +35,12 @@ from sqlmodel import Session, col, func, select
 
 from tracker.alerts.notifier import Notifier
 from tracker.config import Config
-from tracker.memory import return_freed_memory
 from tracker.models import SourceState
 from tracker.politeness import RobotsStore, host_key
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
 from tracker.specs import SourceSpec, endpoint_key
+from tracker.speedups import return_freed_memory
 
 log = logging.getLogger("tracker.service")
 
