@@ -51,7 +51,7 @@ def _endpoint(parser: dict[str, Any], url: str = "https://eur-lex.europa.eu/x") 
 
 
 def _derive(raw: bytes, ctype: str) -> Any:
-    from tracker.derive import derive
+    from tracker.extract.derive import derive
 
     return derive(
         _endpoint({"kind": "document", "dialect": "auto"}), raw, ctype, "https://eur-lex.europa.eu/x"
@@ -77,7 +77,7 @@ def _mutate_en(raw: bytes) -> tuple[bytes, int]:
 
 
 def bench_diff(reps: int) -> dict[str, Any]:
-    from tracker.diff import diff_documents
+    from tracker.diff.core import diff_documents
 
     out: dict[str, Any] = {}
     oj_nl, cons_nl, oj_en = OJ_NL.read_bytes(), CONS_NL.read_bytes(), OJ_EN.read_bytes()
@@ -163,10 +163,10 @@ def _config(directory: Path, body: str) -> Any:
 def bench_skip(reps: int) -> dict[str, Any]:
     import httpx
 
-    from tracker.check import run_checks
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
-    from tracker.snapshots import raw_sha256
+    from tracker.pipeline.check import run_checks
+    from tracker.store.snapshots import raw_sha256
 
     body = OJ_NL.read_bytes()
     server, base = _serve(body)
@@ -217,10 +217,10 @@ def bench_soak(cycles: int, n: int, every: int) -> dict[str, Any]:
     """run_checks + alert delivery `cycles` times in one process; the corpus mutates every `every` cycles."""
     from tracker.alerts.deliver import deliver_pending
     from tracker.alerts.slack import SlackWebhookNotifier
-    from tracker.check import run_checks
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
-    from tracker.politeness import RobotsStore
+    from tracker.net.politeness import RobotsStore
+    from tracker.pipeline.check import run_checks
     from tracker.speedups import return_freed_memory
 
     with tempfile.TemporaryDirectory() as tmp:

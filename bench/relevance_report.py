@@ -32,8 +32,8 @@ import feedparser
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tracker.relevance import RelevanceClassifier, guess_doc_type  # noqa: E402
-from tracker.relevance_meta import SourceMeta, meta_kind  # noqa: E402
+from tracker.relevance.classifier import RelevanceClassifier, guess_doc_type  # noqa: E402
+from tracker.relevance.meta import SourceMeta, meta_kind  # noqa: E402
 from tracker.types import DocType  # noqa: E402
 
 RELEVANCE = REPO / "tests" / "fixtures" / "relevance"
@@ -136,7 +136,7 @@ def predict(classifier: RelevanceClassifier, case: Case) -> str:
     hint = case.doc_type if case.doc_type in {d.value for d in DocType} else None
     kwargs: dict[str, object] = {}
     if "meta" in inspect.signature(classifier.classify).parameters:
-        from tracker.relevance_meta import SourceMeta
+        from tracker.relevance.meta import SourceMeta
 
         regulator_type = case.doc_type if hint is None else None
         kwargs["meta"] = SourceMeta(doc_type=regulator_type or "", **case.meta)

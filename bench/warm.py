@@ -98,10 +98,10 @@ def bench_warm(
     alert delivery in one process, fresh database per repetition, CPU = this process's process_time."""
     from tracker.alerts.deliver import deliver_pending
     from tracker.alerts.slack import SlackWebhookNotifier
-    from tracker.check import run_checks
     from tracker.cli.common import open_database
     from tracker.cli.watch import parse_watch_list, render_sources
-    from tracker.politeness import RobotsStore
+    from tracker.net.politeness import RobotsStore
+    from tracker.pipeline.check import run_checks
 
     peer = _peer_harness() if urlwatch else None
     rows: list[dict[str, Any]] = []

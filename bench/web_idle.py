@@ -52,9 +52,9 @@ def child(web: bool, endpoints: int, cycles: int) -> dict[str, Any]:
     from tests.fixture_server import FixtureServer, Resp
     from tracker.alerts.notifiers import make_notifier
     from tracker.config import Config
-    from tracker.db import make_engine, upgrade
     from tracker.service.metrics import ServiceMetrics
     from tracker.service.scheduler import ServiceScheduler
+    from tracker.store.db import make_engine, upgrade
 
     server = FixtureServer().start()
     for index in range(endpoints):

@@ -219,7 +219,7 @@ _EP_ACTIVITIES = {
 # Legislative procedures (COD) of the Parliament: the year's list names every file but not what it is
 # about, so each listed procedure is fetched once for its title, and the events of the AI ones (and of
 # the pinned ones) are items "<procedure>/<activity id>" titled "2025/0359(COD): plenary vote", dated,
-# linked to the OEIL procedure file (tracker.follow). The list is a date window: last year's procedures
+# linked to the OEIL procedure file (pipeline.follow). The list is a date window: last year's procedures
 # leaving it is not a removal, and AI procedures already found keep being followed.
 # List parameters and shapes: docs/sources.md, EU, Parliament row (public code; verify live).
 eu_parliament = SourceSpec(

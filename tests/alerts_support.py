@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from tests.fake_slack import FakeSlack
 from tracker.alerts.outbox import enqueue_change_alert
 from tracker.config import Config, RouteRule, SlackSection
-from tracker.db import transaction
-from tracker.models import Alert, Change
+from tracker.store.db import transaction
+from tracker.store.models import Alert, Change
 
 HOSTILE_TITLE = (
     "<!channel> <!here|here> <!everyone> @channel @here <@U024BE7LH> <#C024BE7LR|general> "

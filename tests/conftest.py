@@ -69,7 +69,7 @@ def empty_db_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def db_url(empty_db_url: str) -> Iterator[str]:
     """A database URL with the schema migrated to head."""
-    from tracker.db import make_engine, upgrade
+    from tracker.store.db import make_engine, upgrade
 
     engine = make_engine(empty_db_url)
     upgrade(engine)

@@ -1,6 +1,6 @@
 """A fortnight of changes as the sources store them, for the digest tests.
 
-The rows follow tracker.store: a document change carries the diff headline ("Article 5 changed, Article
+The rows follow tracker.store.apply: a document change carries the diff headline ("Article 5 changed, Article
 112a added") and a summary of "<label> <op>: <text>" lines; list items carry the feed's own title and
 description. Texts are the regulators' own where a sample has them (the AI Act's Article 5 from the
 EUR-Lex sample, the UN Secretary-General's message from the UN excerpt, the CAC notice's opening);
@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from tests.paths import SAMPLES
-from tracker.db import make_engine, transaction
-from tracker.models import Change
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import Change
 
 AI_ACT_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=CELEX:32024R1689"
 ARTICLE_5 = (

@@ -17,11 +17,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from tests.fixture_server import FixtureServer, Resp
-from tracker.check import EndpointReport, run_checks
 from tracker.config import Config
-from tracker.fetch import Fetcher
-from tracker.models import Alert, Change
-from tracker.netguard import NetGuard
+from tracker.net.fetch import Fetcher
+from tracker.net.guard import NetGuard
+from tracker.pipeline.check import EndpointReport, run_checks
+from tracker.store.models import Alert, Change
 
 VICTIM, FEED, DOC = "victim/page", "goodfeed/news", "gooddoc/rules"
 SOURCE_IDS = ["victim", "goodfeed", "gooddoc"]
@@ -133,7 +133,7 @@ LOOPBACK_ONLY = NetGuard(allow_private=False, allowed_networks=["127.0.0.1/32"])
 
 def use_loopback_only_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     """The checker builds its own Fetcher; give it the guard that admits 127.0.0.1 alone."""
-    monkeypatch.setattr("tracker.check.Fetcher", partial(Fetcher, guard=LOOPBACK_ONLY))
+    monkeypatch.setattr("tracker.pipeline.check.Fetcher", partial(Fetcher, guard=LOOPBACK_ONLY))
 
 
 class Site:

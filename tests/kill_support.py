@@ -23,7 +23,7 @@ from tests.fixture_server import FixtureServer, Resp
 from tests.service_support import write_config
 from tests.test_check_e2e import ITEMS_V1, feed
 from tracker.alerts.outbox import SENDING, UNSENT
-from tracker.models import Alert, Change, SourceState, utcnow
+from tracker.store.models import Alert, Change, SourceState, utcnow
 
 CHANNEL = "ai-regulation"
 

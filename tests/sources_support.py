@@ -6,9 +6,9 @@ from pathlib import Path
 
 from sources import builtin_sources
 from tracker.config import Config
-from tracker.derive import derive
-from tracker.judge import Judge
-from tracker.relevance import RelevanceClassifier
+from tracker.extract.derive import derive
+from tracker.relevance.classifier import RelevanceClassifier
+from tracker.relevance.judge import Judge
 from tracker.specs import EndpointSpec, SourceSpec
 from tracker.types import DocumentExtraction, ItemsExtraction, Relevance
 

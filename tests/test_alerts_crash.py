@@ -21,8 +21,8 @@ from tests.paths import REPO
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.outbox import LEASE, claim
 from tracker.alerts.slack import SlackBotNotifier
-from tracker.db import make_engine, transaction
-from tracker.models import utcnow
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import utcnow
 
 # a sending process killed mid-delivery, per backend: `pytest -m "not slow"` leaves them out
 pytestmark = pytest.mark.slow
@@ -32,7 +32,7 @@ import os, sys
 from tracker.alerts import slack
 from tracker.alerts.deliver import deliver_pending
 from tracker.config import Config, SlackSection
-from tracker.db import make_engine
+from tracker.store.db import make_engine
 
 db_url, mode, base_url = sys.argv[1:4]
 real_post = slack.SlackBotNotifier.post

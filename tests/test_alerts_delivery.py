@@ -13,8 +13,8 @@ from tests.fake_slack import FakeSlack
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.slack import SlackBotNotifier
 from tracker.config import RouteRule
-from tracker.db import make_engine, transaction
-from tracker.models import SlackThread, utcnow
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import SlackThread, utcnow
 
 CHANNELS = ["ai-regulation", "ops", "eu-ai", "enforcement", "kr-ai"]
 

@@ -23,10 +23,10 @@ from tests.fault_site import rss, use_loopback_only_guard
 from tests.fixture_server import FixtureServer, Resp
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.models import Change, utcnow
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
+from tracker.store.models import Change, utcnow
 
 RSS_TYPE = "application/rss+xml"
 BASELINE = [(1, "Annual report of the authority", "The yearly report.")]

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from tests.alerts_support import make_change
 from tracker.alerts.outbox import enqueue_change_alert, enqueue_ops_alert
 from tracker.config import Config
-from tracker.db import make_engine, transaction
-from tracker.models import Alert
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import Alert
 
 
 def payloads(db_url: str, public_url: str | None) -> tuple[str, str, int]:

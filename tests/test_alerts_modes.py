@@ -20,8 +20,8 @@ from tracker.alerts.notifiers import make_notifier, slack_test
 from tracker.alerts.outbox import list_alerts, retry_alerts
 from tracker.alerts.slack import SlackBotNotifier, SlackWebhookNotifier
 from tracker.config import RouteRule
-from tracker.db import make_engine
-from tracker.models import utcnow
+from tracker.store.db import make_engine
+from tracker.store.models import utcnow
 
 
 @pytest.fixture

@@ -20,9 +20,9 @@ from tests.fault_site import rss, use_loopback_only_guard
 from tests.fixture_server import FixtureServer, Resp
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.slack import SlackBotNotifier
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
 
 ENDPOINTS = 12
 RSS_TYPE = "application/rss+xml"

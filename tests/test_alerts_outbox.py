@@ -15,8 +15,8 @@ from tracker.alerts.outbox import enqueue_change_alert, enqueue_ops_alert
 from tracker.alerts.routing import route_channels
 from tracker.alerts.slack import SlackBotNotifier
 from tracker.config import RouteRule
-from tracker.db import make_engine, transaction
-from tracker.models import utcnow
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import utcnow
 
 
 @pytest.fixture

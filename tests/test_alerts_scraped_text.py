@@ -20,9 +20,9 @@ from tracker.alerts.console import ConsoleNotifier
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.escape import escape_mrkdwn, unescape
 from tracker.alerts.slack import SlackBotNotifier
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
 
 FEED = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>News</title>
 <link>https://reg.example/</link><description>news</description>{items}</channel></rss>"""

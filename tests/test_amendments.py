@@ -16,15 +16,15 @@ from sqlmodel import Session, select
 
 from tests.fixture_server import FixtureServer, Resp
 from tests.paths import SAMPLES
-from tracker.check import EndpointReport, run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.decode import decode_body
-from tracker.diff import diff_documents
+from tracker.diff.core import diff_documents
+from tracker.diff.legal_note import changed_words, summary_line, unit_lines
+from tracker.diff.typography import fold_typography, typographic_only
+from tracker.extract.decode import decode_body
 from tracker.extract.legal import extract_eurlex_html
-from tracker.legal_note import changed_words, summary_line, unit_lines
-from tracker.models import Change
-from tracker.typography import fold_typography, typographic_only
+from tracker.pipeline.check import EndpointReport, run_checks
+from tracker.store.db import make_engine
+from tracker.store.models import Change
 
 CONSOLIDATED = SAMPLES / "eu/eurlex_ai-act_02024R1689-20240712_consolidated_NL_frontoffice.html"
 ART_4_OLD = "nemen maatregelen om, zoveel als mogelijk, te zorgen voor"

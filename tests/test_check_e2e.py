@@ -12,11 +12,11 @@ from sqlmodel import Session, select
 
 from tests.fixture_server import FixtureServer, Resp
 from tests.paths import SAMPLES
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine, transaction
-from tracker.health import QuietSuccess, record_quiet_successes
-from tracker.models import Alert, Change, Item, Snapshot, SourceState, utcnow
+from tracker.pipeline.check import run_checks
+from tracker.pipeline.endpoint_health import QuietSuccess, record_quiet_successes
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import Alert, Change, Item, Snapshot, SourceState, utcnow
 from tracker.types import FetchResult
 
 FEED_ITEM = """<item><title>{title}</title><link>https://reg.example/news/{n}</link>
@@ -231,7 +231,7 @@ def test_not_modified_costs_no_parsing_and_sends_validators(
 def test_not_modified_answers_are_recorded_and_an_open_ops_alert_still_recovers(
     http_server: FixtureServer, tmp_path: Path, db_url: str
 ) -> None:
-    """304s are written in batches (tracker.health.record_quiet_successes); one on an endpoint whose
+    """304s are written in batches (endpoint_health.record_quiet_successes); one on an endpoint whose
     operations alert is open takes the full path, so the recovery notice goes out."""
     config = make_config(http_server, tmp_path)
     serve_v1(http_server)

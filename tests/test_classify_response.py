@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.paths import SAMPLES
-from tracker.classify_response import SMALL_BODY, classify_response
+from tracker.pipeline.classify_response import SMALL_BODY, classify_response
 from tracker.types import ErrorClass, FetchResult, ResponseStatus, Verdict
 
 REAL_PAGE = b"<html><body>" + b"<p>Article 5 Prohibited AI practices</p>" * 200 + b"</body></html>"

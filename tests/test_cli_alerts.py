@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from tests.fake_slack import FakeSlack
 from tracker.alerts.lease import process_identity
-from tracker.db import make_engine, upgrade
-from tracker.models import Alert, utcnow
+from tracker.store.db import make_engine, upgrade
+from tracker.store.models import Alert, utcnow
 
 TOKEN = "xoxb-test-secret-token-123"
 

@@ -8,7 +8,7 @@ import random
 import pytest
 
 from tests.paths import SAMPLES
-from tracker.decode import decode_body, sniff_kind
+from tracker.extract.decode import decode_body, sniff_kind
 
 # Several sentences, as a Chinese government notice has: detection needs enough text to be sure.
 # 镕 is in GBK but not in GB2312; 𠮷 needs GB18030's four-byte form.

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.charset_pages import cac_list_page, cac_list_titles
-from tracker.charset_candidates import is_plausible_text, language_codecs, stable_candidates
-from tracker.decode import decode_body
-from tracker.derive import derive
+from tracker.extract.charsets import is_plausible_text, language_codecs, stable_candidates
+from tracker.extract.decode import decode_body
+from tracker.extract.derive import derive
 from tracker.specs import EndpointSpec, HtmlListParser
 from tracker.types import ItemsExtraction
 

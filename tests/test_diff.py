@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.diff import apply_document_diff, diff_documents, diff_items, render_item_change
-from tracker.normalise import item_hash
+from tracker.diff.core import apply_document_diff, diff_documents, diff_items, render_item_change
+from tracker.extract.normalise import item_hash
 from tracker.types import Block, ExtractedItem
 
 

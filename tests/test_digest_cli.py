@@ -26,7 +26,7 @@ from tests.digest_support import (
     seeded_engine,
     write_config,
 )
-from tracker.db import make_engine
+from tracker.store.db import make_engine
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

@@ -18,9 +18,9 @@ from tests.fake_slack import FakeSlack
 from tests.fixture_server import FixtureServer
 from tests.test_sources_e2e import _config as sources_config
 from tracker.alerts.escape import escape
-from tracker.check import run_checks
-from tracker.db import make_engine
-from tracker.models import Change
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
+from tracker.store.models import Change
 
 TOKEN = "xoxb-digest-e2e-token"
 

@@ -23,11 +23,11 @@ from tests.digest_support import (
 from tests.fake_slack import FakeSlack
 from tests.fake_slack_wire import validate_blocks
 from tracker.config import Config, DigestSection, SlackSection, TrackerSection
-from tracker.db import make_engine
 from tracker.digest import build_digest
 from tracker.digest.collect import Period
 from tracker.digest.post import post_digest
 from tracker.digest.render_slack import INLINE_ENTRIES, block_chars, render_slack
+from tracker.store.db import make_engine
 
 TOKEN = "xoxb-digest-test-token-42"
 SEOUL = ZoneInfo("Asia/Seoul")

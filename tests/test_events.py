@@ -24,13 +24,13 @@ from tests.fixture_server import FixtureServer, Resp
 from tests.paths import FIXTURES
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.slack import SlackBotNotifier
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
 from tracker.digest.collect import Period, collect
 from tracker.digest.render import render
-from tracker.events import identifiers, same_title
-from tracker.models import Change
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
+from tracker.store.events import identifiers, same_title
+from tracker.store.models import Change
 
 RSS = "application/rss+xml"
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.paths import SAMPLES
-from tracker.codec import extraction_from_json, extraction_to_json
 from tracker.extract import extract
 from tracker.specs import DocumentParser, EndpointSpec
+from tracker.store.codec import extraction_from_json, extraction_to_json
 from tracker.types import Block, DecodedBody, DocType, DocumentExtraction, ExtractedItem, ItemsExtraction
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from tests.paths import SAMPLES
 from tracker.extract import NORMALISE, extract, extractor_version
-from tracker.normalise import content_hash
+from tracker.extract.normalise import content_hash
 from tracker.specs import (
     DocumentParser,
     EndpointSpec,
@@ -242,8 +242,8 @@ def test_attachment_links_skip_only_anchors_that_cannot_match(hrefs: list[str], 
     from lxml import html
 
     from tracker.extract.document import _DOCUMENT_LINK, _document_links
+    from tracker.extract.normalise import strip_tracking_query
     from tracker.extract.urls import absolute_url
-    from tracker.normalise import strip_tracking_query
 
     root = html.fromstring(
         "<div>" + "".join(f'<a href="{escape(h, quote=True)}">l</a>' for h in hrefs) + "</div>"

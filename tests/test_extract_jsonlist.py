@@ -10,7 +10,7 @@ import pytest
 
 from tests.paths import SAMPLES
 from tracker.extract import extract
-from tracker.normalise import content_hash
+from tracker.extract.normalise import content_hash
 from tracker.specs import EndpointSpec, JsonListParser
 from tracker.types import DecodedBody, DocType, ExtractionError, ItemsExtraction
 

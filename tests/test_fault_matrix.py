@@ -43,8 +43,8 @@ from tests.fault_site import (
 )
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import SAMPLES
-from tracker.db import make_engine
-from tracker.models import SourceState
+from tracker.store.db import make_engine
+from tracker.store.models import SourceState
 
 FAULT_CHECKS = 3  # one more than the ops threshold (2): the second alert must not come
 # A fault either leaves the victim's URL alone (None) or points it elsewhere (a closed port, https).

@@ -28,8 +28,8 @@ from tracker.alerts.deliver import DeliveryReport, deliver_pending
 from tracker.alerts.outbox import retry_alerts
 from tracker.alerts.slack import SlackBotNotifier
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.models import utcnow
+from tracker.store.db import make_engine
+from tracker.store.models import utcnow
 
 CHANNELS = ("ai-regulation", "ops")
 SLACK = {"default_channel": "#ai-regulation", "ops_channel": "#ops"}

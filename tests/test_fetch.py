@@ -15,9 +15,9 @@ import pytest
 from tests.arrivals import record_arrivals
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import SAMPLES
-from tracker.classify_response import classify_response
 from tracker.config import FetchSection
-from tracker.fetch import Fetcher, parse_retry_after
+from tracker.net.fetch import Fetcher, parse_retry_after
+from tracker.pipeline.classify_response import classify_response
 from tracker.types import ErrorClass, FetchRequest, FetchResult, ResponseStatus
 
 UA = "ai-reg-tracker/0.1 (+https://github.com/ai-reg-tracker/ai-reg-tracker)"

@@ -11,11 +11,11 @@ import pytest
 
 from tests.arrivals import record_arrivals
 from tests.fixture_server import FixtureServer, Resp
-from tracker.classify_response import classify_response
 from tracker.config import FetchSection
-from tracker.fetch import Fetcher
-from tracker.netguard import NetGuard, PrivateAddressError, refusal_reason
-from tracker.politeness import HostLimiter, RobotsStore, robots_agent_token
+from tracker.net.fetch import Fetcher
+from tracker.net.guard import NetGuard, PrivateAddressError, refusal_reason
+from tracker.net.politeness import HostLimiter, RobotsStore, robots_agent_token
+from tracker.pipeline.classify_response import classify_response
 from tracker.types import ErrorClass, FetchRequest, FetchResult, ResponseStatus
 
 UA = "ai-reg-tracker/0.1 (+https://github.com/ai-reg-tracker/ai-reg-tracker)"

@@ -144,7 +144,7 @@ def test_piped_output_is_plain_lines_and_check_ends_with_totals(
 
 
 def test_a_terminal_gets_its_full_width(tmp_path: Path, http_server: FixtureServer) -> None:
-    # robots.txt answering 503 gives a reason of about 190 characters (tracker/politeness.py)
+    # robots.txt answering 503 gives a reason of about 190 characters (tracker/net/politeness.py)
     http_server.route("/robots.txt", Resp(503, "down", content_type="text/plain"))
     config = own_sources_config(tmp_path, http_server)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}

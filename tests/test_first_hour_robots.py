@@ -7,7 +7,7 @@ import asyncio
 
 from tests.fixture_server import FixtureServer, Resp
 from tests.test_fetch_politeness import UA, fetch_settings, run_fetches
-from tracker.politeness import RobotsAnswer, RobotsCache
+from tracker.net.politeness import RobotsAnswer, RobotsCache
 from tracker.types import ErrorClass
 
 

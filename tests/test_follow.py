@@ -1,6 +1,6 @@
 """Follow stage: Parliament procedures discovered from a list, each one's events as items.
 
-Served from the loopback server through the real fetcher and the real check (tracker.check -> follow):
+Served from the loopback server through the real fetcher and the real check (pipeline.check -> follow):
 the year's list names procedures without titles; each is fetched once to learn what it is about; the
 events of the AI ones, and of the pinned 2025/0359(COD) that the list does not show, become items.
 """
@@ -15,11 +15,11 @@ from sqlmodel import Session, select
 from sources.eu import PINNED_PROCEDURES
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import FIXTURES
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.follow import entry_words
-from tracker.models import Change, Item
+from tracker.pipeline.check import run_checks
+from tracker.pipeline.follow import entry_words
+from tracker.store.db import make_engine
+from tracker.store.models import Change, Item
 
 EU = FIXTURES / "eu"
 LD = "application/ld+json"

@@ -28,7 +28,8 @@ def _loaded_after(code: str) -> set[str]:
 
 def test_the_check_path_loads_no_parser_and_no_slack_client() -> None:
     loaded = _loaded_after(
-        "import tracker.cli, tracker.cli.core, tracker.check, tracker.derive, tracker.alerts.deliver"
+        "import tracker.cli, tracker.cli.core, tracker.pipeline.check, tracker.extract.derive, "
+        "tracker.alerts.deliver"
     )
     assert "tracker" in loaded and "httpx" in loaded and "sqlmodel" in loaded
     assert loaded.isdisjoint(HEAVY_ON_DEMAND), sorted(loaded & set(HEAVY_ON_DEMAND))

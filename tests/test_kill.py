@@ -1,7 +1,7 @@
 """Kill tests (issue 7, item 4): `tracker run` as a real process, killed with SIGKILL 20 times in a row at
 random points of its checks and its Slack posts, restarted each time, while the feeds keep gaining AI items.
 
-What must hold afterwards (tracker.check: one transaction per endpoint; tracker.alerts.deliver: claim,
+What must hold afterwards (pipeline.check: one transaction per endpoint; tracker.alerts.deliver: claim,
 post with metadata, record, and a look in the channel's history before any second attempt):
 * no change lost or invented: every served item is exactly one `new_item` change, and there is no other;
 * no alert lost: every change has its alert, sent, and its message is in Slack with the recorded ts;
@@ -43,7 +43,7 @@ from tests.kill_support import (
     write_kill_config,
 )
 from tests.service_support import ServiceProcess, clean_env, wait_until
-from tracker.db import make_engine
+from tracker.store.db import make_engine
 
 SEED = int(os.environ.get("TRACKER_KILL_SEED", "20260914"))
 KILLS = 20

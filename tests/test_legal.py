@@ -7,7 +7,7 @@ import difflib
 import pytest
 
 from tests.paths import SAMPLES
-from tracker.diff import diff_documents
+from tracker.diff.core import diff_documents
 from tracker.extract import extract, sniff_dialect
 from tracker.specs import DocumentParser, EndpointSpec
 from tracker.types import DecodedBody, DocumentExtraction, ExtractionError

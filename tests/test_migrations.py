@@ -16,7 +16,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from tracker.db import (
+from tracker.store.db import (
     DatabaseError,
     _alembic_config,
     current_revision,
@@ -25,7 +25,7 @@ from tracker.db import (
     upgrade,
     versions_head,
 )
-from tracker.models import SQLModel
+from tracker.store.models import SQLModel
 
 
 def _schema_diff(engine: sa.Engine) -> list:
@@ -104,7 +104,7 @@ def test_a_start_on_a_database_at_head_does_not_import_alembic(tmp_path) -> None
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     upgrade(make_engine(url))  # built and stamped (this process imports Alembic)
     code = (
-        "import sys; from tracker.db import make_engine, upgrade; "
+        "import sys; from tracker.store.db import make_engine, upgrade; "
         f"upgrade(make_engine({url!r})); "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako', 'pygments')))"
     )
@@ -117,7 +117,7 @@ def test_a_database_built_by_another_process_meanwhile_is_accepted(
 ) -> None:
     """Two first starts at once: both see an empty database, one builds it; the other's create fails
     and it goes on with the database the first one built, instead of stopping with an error."""
-    import tracker.db as db
+    import tracker.store.db as db
 
     engine = make_engine(empty_db_url)
     upgrade(engine)  # the other process, done first
@@ -138,7 +138,7 @@ def test_a_database_built_by_another_process_meanwhile_is_accepted(
 def test_a_failing_build_of_an_empty_database_is_not_hidden(
     empty_db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tracker.db as db
+    import tracker.store.db as db
 
     engine = make_engine(empty_db_url)
     with engine.begin() as conn:  # a table in the way that is not ours, created after our look
@@ -155,7 +155,7 @@ def test_first_starts_at_once_all_end_at_head(empty_db_url: str, tmp_path) -> No
     go = tmp_path / "go"
     code = (
         "import sys, time, pathlib\n"
-        "from tracker.db import make_engine, upgrade\n"
+        "from tracker.store.db import make_engine, upgrade\n"
         "engine = make_engine(sys.argv[1])\n"
         "while not pathlib.Path(sys.argv[2]).exists():\n    time.sleep(0.005)\n"
         "upgrade(engine)\n"

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlmodel import Session, select
 
-from tracker.db import make_engine
-from tracker.models import Item
+from tracker.store.db import make_engine
+from tracker.store.models import Item
 
 
 def test_published_at_round_trips_as_the_same_instant(db_url: str) -> None:

@@ -1,4 +1,4 @@
-"""The pooled-connection liveness probe (tracker/netstream.py) through the real Fetcher and httpx.
+"""The pooled-connection liveness probe (tracker/net/stream.py) through the real Fetcher and httpx.
 
 A raw keep-alive server on 127.0.0.1 that can hang up on an idle connection shows both answers the
 probe must give: a live idle connection is reused, a connection the server closed is not.
@@ -18,10 +18,10 @@ import pytest
 import trustme
 
 from tests.test_fetch import UA, fetch_settings
-from tracker import netstream
-from tracker.fetch import Fetcher
-from tracker.netstream import LivenessBackend
-from tracker.tls import fetch_context
+from tracker.net import stream as netstream
+from tracker.net.fetch import Fetcher
+from tracker.net.stream import LivenessBackend
+from tracker.net.tls import fetch_context
 from tracker.types import FetchRequest, FetchResult
 
 BODY = b"<html><body><p>hello</p></body></html>"

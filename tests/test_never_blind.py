@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 
 from tests.fixture_server import FixtureServer, Resp
 from tests.paths import SAMPLES
-from tracker.check import EndpointReport, run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.models import Alert, Change, SourceState
+from tracker.pipeline.check import EndpointReport, run_checks
+from tracker.store.db import make_engine
+from tracker.store.models import Alert, Change, SourceState
 
 ROBOTS = Resp(body="User-agent: *\nAllow: /\n", content_type="text/plain")
 RSS = "application/rss+xml"

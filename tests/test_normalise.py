@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from tracker.extract.document import extract_html_document
-from tracker.normalise import (
+from tracker.extract.normalise import (
     clean_text,
     content_hash,
     item_hash,

@@ -8,12 +8,18 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.codec import extraction_from_json, extraction_to_json
-from tracker.diff import apply_document_diff, diff_documents
+from tracker.diff.core import apply_document_diff, diff_documents
 from tracker.extract import extract
 from tracker.extract.dates import parse_date
-from tracker.normalise import clean_text, content_hash, item_hash, normalise_text, strip_tracking_query
+from tracker.extract.normalise import (
+    clean_text,
+    content_hash,
+    item_hash,
+    normalise_text,
+    strip_tracking_query,
+)
 from tracker.specs import DocumentParser, EndpointSpec
+from tracker.store.codec import extraction_from_json, extraction_to_json
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractedItem, ItemsExtraction
 
 WORDS = [

@@ -15,11 +15,11 @@ from hypothesis import strategies as st
 
 from tests.paths import FIXTURES, SAMPLES
 from tracker.config import RelevanceSection
-from tracker.doctype_terms import DOC_TYPE_TERMS
-from tracker.relevance import RelevanceClassifier, classify_jsonl, guess_doc_type
-from tracker.relevance_meta import SourceMeta
-from tracker.relevance_terms_langs import RELEVANCE_TERMS
-from tracker.term_matcher import TermMatcher, first_chars
+from tracker.relevance.classifier import RelevanceClassifier, classify_jsonl, guess_doc_type
+from tracker.relevance.doctype_terms import DOC_TYPE_TERMS
+from tracker.relevance.matcher import TermMatcher, first_chars
+from tracker.relevance.meta import SourceMeta
+from tracker.relevance.terms_langs import RELEVANCE_TERMS
 from tracker.types import DocType, RelevanceLabel
 
 LABELLED = FIXTURES / "relevance" / "labelled.jsonl"

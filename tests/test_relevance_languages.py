@@ -12,7 +12,7 @@ import json
 import pytest
 
 from tests.paths import FIXTURES
-from tracker.relevance import RelevanceClassifier, guess_doc_type
+from tracker.relevance.classifier import RelevanceClassifier, guess_doc_type
 from tracker.types import RelevanceLabel
 
 LANGUAGES = FIXTURES / "relevance" / "languages.jsonl"

@@ -13,9 +13,9 @@ from sources.cn import cn_cac
 from sources.us import us_federal_register, us_ftc
 from tests.paths import FIXTURES, REPO, SAMPLES
 from tracker.config import Config
-from tracker.judge import Judge
-from tracker.relevance import RelevanceClassifier, classify_jsonl, guess_doc_type
-from tracker.relevance_meta import SourceMeta, meta_kind
+from tracker.relevance.classifier import RelevanceClassifier, classify_jsonl, guess_doc_type
+from tracker.relevance.judge import Judge
+from tracker.relevance.meta import SourceMeta, meta_kind
 from tracker.specs import EndpointSpec, SourceSpec
 from tracker.types import DocType, ExtractedItem, RelevanceLabel
 

@@ -21,8 +21,8 @@ from tests.service_support import (
     write_config,
 )
 from tests.test_check_e2e import ITEMS_V1, NEW_ITEM, feed
-from tracker.db import make_engine
-from tracker.models import Alert, Change
+from tracker.store.db import make_engine
+from tracker.store.models import Alert, Change
 
 # real `tracker run` processes, standby take-over, kill -9: `pytest -m "not slow"` leaves them out
 pytestmark = pytest.mark.slow
@@ -96,7 +96,7 @@ def test_checks_on_schedule_alerts_reports_health_and_stops_cleanly(
 
     assert service.terminate() == 0
     lines = [json.loads(line) for line in service.log().splitlines() if line.strip()]  # every line is JSON
-    check_lines = [r for r in lines if r["logger"] == "tracker.check"]
+    check_lines = [r for r in lines if r["logger"] == "tracker.pipeline.check"]
     assert any(r["msg"].startswith("check svcreg/news status=ok") for r in check_lines)
     assert any(r["level"] == "info" and r["msg"].startswith("SIGTERM") for r in lines)
     assert lines[-1]["msg"] == "stopped"

@@ -21,14 +21,14 @@ from tests.alerts_support import make_change
 from tests.fixture_server import FixtureServer, Resp
 from tracker.alerts.console import ConsoleNotifier
 from tracker.config import Config
-from tracker.db import make_engine, transaction
-from tracker.models import Snapshot, SourceState
 from tracker.service.health import HealthServer, ListenError, ServiceState, parse_listen
 from tracker.service.leader import FileLeadership, leadership_for
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
 from tracker.service.scheduler import HostTurns, ServiceScheduler, first_run, source_trigger
 from tracker.specs import SourceSpec
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import Snapshot, SourceState
 
 
 def test_only_one_holder_of_the_scheduler_lock(db_url: str) -> None:

@@ -16,12 +16,12 @@ from sqlmodel import Session, select
 
 from tests.charset_pages import cac_list_page, cac_list_titles
 from tests.fixture_server import FixtureServer, Resp
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.decode import decode_body
-from tracker.models import Change, Item, Snapshot, SourceState
-from tracker.snapshots import stored_content_type
+from tracker.extract.decode import decode_body
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
+from tracker.store.models import Change, Item, Snapshot, SourceState
+from tracker.store.snapshots import stored_content_type
 
 # Spanish with ñ: charset-normalizer 3.5 reads these bytes as cp1250 ("seńala") when nothing declares them.
 SPANISH = (

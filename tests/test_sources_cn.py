@@ -12,9 +12,9 @@ import pytest
 from sources.cn import DETAIL, cn_cac
 from tests.paths import FIXTURES, SAMPLES
 from tests.sources_support import endpoint, items, judged
-from tracker.decode import decode_body
-from tracker.detail import detail_summary, extract_detail
-from tracker.relevance import RelevanceClassifier
+from tracker.extract.decode import decode_body
+from tracker.pipeline.detail import detail_summary, extract_detail
+from tracker.relevance.classifier import RelevanceClassifier
 from tracker.types import DocType, RelevanceLabel
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -52,7 +52,7 @@ def test_consultation_column_page() -> None:
 
 def test_column_dates_are_beijing_time() -> None:
     html = (CAC / "list.html").read_text("utf-8").replace("{{DATE-3}}", "2026-09-18")
-    from tracker.derive import derive
+    from tracker.extract.derive import derive
 
     _, result = derive(
         endpoint("cn_cac/consultations"), html.encode(), "text/html", "https://www.cac.gov.cn/"

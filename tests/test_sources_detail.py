@@ -10,14 +10,14 @@ import pytest
 from sources.cn import DETAIL, cn_cac
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import SAMPLES
-from tracker import detail
 from tracker.config import FetchSection
-from tracker.detail import DETAIL_URL, carry_forward, complete_items
-from tracker.fetch import Fetcher
-from tracker.normalise import item_hash
-from tracker.relevance import RelevanceClassifier
+from tracker.extract.normalise import item_hash
+from tracker.net.fetch import Fetcher
+from tracker.pipeline import detail as detail
+from tracker.pipeline.detail import DETAIL_URL, carry_forward, complete_items
+from tracker.relevance.classifier import RelevanceClassifier
 from tracker.specs import DetailSpec
-from tracker.store import EndpointContext
+from tracker.store.apply import EndpointContext
 from tracker.types import ExtractedItem, ItemsExtraction
 
 MINORS = SAMPLES / "cac/trimmed/2026-09/18/c_1791482017777471.htm"

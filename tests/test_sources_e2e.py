@@ -20,10 +20,10 @@ from sources import builtin_sources
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import FIXTURES, SAMPLES
 from tests.regulators_served import SERVED_NEW
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.models import Alert, Change, Item
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
+from tracker.store.models import Alert, Change, Item
 
 RSS = "application/rss+xml"
 JSON = "application/json"

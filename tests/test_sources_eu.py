@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 from tests.fixture_server import FixtureServer, Resp
 from tests.paths import FIXTURES, SAMPLES
 from tests.sources_support import document, endpoint, items, judged
-from tracker.check import run_checks
 from tracker.config import Config
-from tracker.db import make_engine
-from tracker.models import Change, Item
-from tracker.normalise import content_hash
+from tracker.extract.normalise import content_hash
+from tracker.pipeline.check import run_checks
+from tracker.store.db import make_engine
+from tracker.store.models import Change, Item
 from tracker.types import DecodedBody, DocType, ExtractionError, RelevanceLabel
 
 CEST = timezone(timedelta(hours=2))
@@ -121,7 +121,7 @@ def test_amended_acts_consolidations_are_dropped_even_if_the_server_returns_them
 
 
 def test_an_answer_of_only_amended_acts_is_broken_not_empty() -> None:
-    from tracker.derive import derive
+    from tracker.extract.derive import derive
 
     body = json.dumps(
         {
@@ -170,7 +170,7 @@ def test_presscorner_search_sample() -> None:
 
 
 def test_presscorner_empty_window_is_not_an_error() -> None:
-    from tracker.derive import derive
+    from tracker.extract.derive import derive
 
     body = b'{"totalNumber": 0, "pageSize": 100, "pageNumber": 0, "docuLanguageListResources": []}'
     _, extraction = derive(endpoint("eu_presscorner/ai_search"), body, "application/json", "https://x.eu/")
@@ -251,8 +251,8 @@ def test_parliament_follows_procedures_instead_of_one_fixed_id() -> None:
 
 def test_parliament_procedure_events_on_the_recorded_shape() -> None:
     """The follow declaration on the recorded procedure record (a customs file, read as if pinned)."""
-    from tracker.follow import read_followed
-    from tracker.relevance import RelevanceClassifier
+    from tracker.pipeline.follow import read_followed
+    from tracker.relevance.classifier import RelevanceClassifier
 
     ep = endpoint("eu_parliament/ai_procedures")
     assert ep.follow is not None

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 from sources.kr import kr_law
 from tests.paths import FIXTURES, SAMPLES
 from tests.sources_support import document, items, judged
-from tracker.diff import diff_documents
+from tracker.diff.core import diff_documents
 from tracker.types import Block, RelevanceLabel
 
 KST = timezone(timedelta(hours=9))

@@ -10,7 +10,7 @@ import pytest
 from sources.groups import KINDS, groups_of
 from tests.regulators_served import NEW_SOURCES, SERVED_NEW
 from tests.sources_support import document, endpoint, items, judged, spec
-from tracker.expectations import check_expectations
+from tracker.pipeline.expectations import check_expectations
 from tracker.specs import DocumentParser
 from tracker.types import ItemsExtraction, RelevanceLabel
 
@@ -237,7 +237,7 @@ def test_a_redesigned_dpc_listing_is_broken_not_empty() -> None:
     """The listing's links reshaped (e.g. /en/news/<slug>): 0 press releases is a breach, never silence."""
     ep = endpoint("ie_dpc/press_releases")
     path, content_type = SERVED_NEW["ie_dpc/press_releases"]
-    from tracker.derive import derive
+    from tracker.extract.derive import derive
 
     redesigned = path.read_bytes().replace(b"/en/news-media/press-releases/", b"/en/news/")
     redesigned = redesigned.replace(b"/en/news-media/latest-news/", b"/en/news/")

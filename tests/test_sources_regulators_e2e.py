@@ -18,11 +18,11 @@ from tests.fixture_server import FixtureServer, Resp
 from tests.paths import REPO
 from tests.regulators_served import NEW_SOURCES, SERVED_NEW
 from tests.test_doctor import tracker
-from tracker.check import run_checks
 from tracker.config import Config, ConfigError, load_config
-from tracker.db import make_engine
-from tracker.models import Change
+from tracker.pipeline.check import run_checks
 from tracker.specs import HtmlListParser
+from tracker.store.db import make_engine
+from tracker.store.models import Change
 
 CONFIG_TOML = REPO / "config.toml"
 NEW_ENTRY = """  <entry>

@@ -20,8 +20,8 @@ from sqlmodel import Session, col, select
 from tests.fixture_server import FixtureServer, Resp
 from tests.paths import REPO
 from tests.test_check_e2e import feed
-from tracker.db import make_engine
-from tracker.models import Item, SourceState
+from tracker.store.db import make_engine
+from tracker.store.models import Item, SourceState
 
 NEWS, OTHER = "testreg/news", "testreg/other"
 RSS = "application/rss+xml"
@@ -186,8 +186,8 @@ def test_the_list_is_still_tracker_sources(http_server: FixtureServer, tmp_path:
 
 
 def test_reset_learnt_history_counts_only_existing_rows(db_url: str) -> None:
-    from tracker.db import transaction
-    from tracker.state_reset import reset_learnt_history
+    from tracker.store.db import transaction
+    from tracker.store.state_reset import reset_learnt_history
 
     engine = make_engine(db_url)
     with transaction(engine) as session:

@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from sources.un import un_ai_bodies
 from tests.paths import FIXTURES, SAMPLES
 from tests.sources_support import document, endpoint, items, judged
-from tracker.relevance import RelevanceClassifier
+from tracker.relevance.classifier import RelevanceClassifier
 from tracker.types import DocType, ItemsExtraction, RelevanceLabel
 
 EDT = timezone(timedelta(hours=-4))
@@ -169,7 +169,7 @@ def test_global_dialogue_documents_are_items() -> None:
 
 def test_a_pattern_matching_nothing_is_left_to_the_declared_expectations() -> None:
     # The advisory body's pattern on a page with none of its files: the extractor answers an empty list,
-    # and the declared min_items=1 is what turns that into "broken" (tracker.expectations).
+    # and the declared min_items=1 is what turns that into "broken" (tracker.pipeline.expectations).
     name, _ = PAGES["global_dialogue"]
     page = UN / f"{name}.reconstructed.html"
     assert sum(u.endswith(".pdf") for u in _all_links("global_dialogue")) == 6

@@ -8,7 +8,7 @@ import pytest
 
 from tests.paths import FIXTURES, SAMPLES
 from tests.sources_support import endpoint, items, judged
-from tracker.derive import derive
+from tracker.extract.derive import derive
 from tracker.types import DocType, RelevanceLabel
 
 EDT = timezone(timedelta(hours=-4))

@@ -19,9 +19,9 @@ from protego import Protego
 from tests.fixture_server import FixtureServer, Resp
 from tests.test_fetch import UA, fetch_settings
 from tracker import speedups
-from tracker.fetch import Fetcher
-from tracker.netstream import LivenessBackend, LivenessStream
-from tracker.relevance_terms import LATIN_CHARS
+from tracker.net.fetch import Fetcher
+from tracker.net.stream import LivenessBackend, LivenessStream
+from tracker.relevance.terms import LATIN_CHARS
 from tracker.types import FetchRequest
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import REPO, SAMPLES
 from tracker.config import CheckSection
-from tracker.staleness import assess
+from tracker.pipeline.staleness import assess
 
 FTC_FEED = SAMPLES / "ftc/ftc_feed_press-release-competition_2026-07.xml"
 

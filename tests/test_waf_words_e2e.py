@@ -33,7 +33,7 @@ from tests.fault_site import (
     use_loopback_only_guard,
 )
 from tests.fixture_server import FixtureServer, Resp
-from tracker.db import make_engine
+from tracker.store.db import make_engine
 
 # 19 ordinary items, then one more that quotes something a WAF or captcha page would say.
 BASE_ITEMS = [

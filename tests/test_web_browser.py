@@ -24,8 +24,8 @@ from tests.web_support import (
     web_config,
 )
 from tracker.alerts.render import render_change_message
-from tracker.db import make_engine, upgrade
-from tracker.models import Change
+from tracker.store.db import make_engine, upgrade
+from tracker.store.models import Change
 from tracker.web import change_url
 from tracker.web.server import WebServer, make_server
 

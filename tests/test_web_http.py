@@ -11,7 +11,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.web_support import AI_ACT_URL, HOSTILE_TITLE, LIST_ITEMS, now_utc, seed_web, web_config
-from tracker.db import make_engine
+from tracker.store.db import make_engine
 from tracker.web import change_url, roundup_url
 from tracker.web.app import CSP
 from tracker.web.server import WebConfigError, WebServer, make_server

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from tests.digest_support import HOSTILE, change, seed, seeded_engine
 from tests.web_support import amendment
-from tracker.diff import diff_documents
+from tracker.diff.core import diff_documents
 from tracker.digest.collect import Period, collect
 from tracker.digest.render import render_html
 from tracker.web import change_url, changes_url, roundup_url, sources_url

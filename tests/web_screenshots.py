@@ -14,8 +14,8 @@ from pathlib import Path
 
 from tests.paths import REPO
 from tests.web_support import now_utc, screenshot, seed_web, web_config
-from tracker.db import make_engine, upgrade
 from tracker.digest.render import render_html
+from tracker.store.db import make_engine, upgrade
 from tracker.web.roundups import build, list_periods
 from tracker.web.server import make_server
 

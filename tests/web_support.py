@@ -1,7 +1,7 @@
 """A database the web view can show, a server on 127.0.0.1, and Debian's Chromium driven headless.
 
 The rows are what the pipeline stores: the digest tests' fortnight (tests/digest_support.py), a legal
-text's amendment diffed by tracker.diff itself (the AI Act's Article 5 wording from the EUR-Lex sample;
+text's amendment diffed by tracker.diff.core itself (the AI Act's Article 5 wording from the EUR-Lex sample;
 the amendment, Article 112a and the typographic variant of Article 3 are made up for the test), an
 updated list entry with the store's difflib diff, a title carrying script and an onerror attribute, and
 enough list items to fill several pages.
@@ -22,10 +22,10 @@ from sqlalchemy.engine import Engine
 
 from tests.digest_support import ARTICLE_5, change, fortnight
 from tracker.config import Config
-from tracker.db import make_engine, transaction
-from tracker.diff import diff_documents
-from tracker.legal_note import summary_line
-from tracker.models import Alert, Snapshot, SourceState
+from tracker.diff.core import diff_documents
+from tracker.diff.legal_note import summary_line
+from tracker.store.db import make_engine, transaction
+from tracker.store.models import Alert, Snapshot, SourceState
 from tracker.types import Block
 
 AI_ACT_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/HTML/?uri=CELEX:32024R1689"

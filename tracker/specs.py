@@ -157,7 +157,7 @@ class Expectations(_Strict):
     """What a healthy answer of an endpoint looks like, checked on every check (never blind).
 
     An answer that breaks them is `broken: <what is missing>`, not an empty list. None = the default of
-    the parser kind (tracker.expectations says which).
+    the parser kind (tracker.pipeline.expectations says which).
     """
 
     min_items: int | None = Field(default=None, ge=0)  # items (lists) or blocks (documents)
@@ -174,7 +174,7 @@ class Expectations(_Strict):
 class FollowSpec(_Strict):
     """For each item of a list (and each pinned id), fetch one more answer and take its entries as items.
 
-    A list of Parliament procedures -> each procedure's events (tracker.follow). The parent stays an item,
+    A list of Parliament procedures -> each procedure's events (pipeline.follow). The parent stays an item,
     titled from the followed answer; its entries become items "<parent id>/<entry id>".
     """
 
@@ -225,7 +225,7 @@ class EndpointSpec(_Strict):
     detail: DetailSpec | None = None
     removal_after: int | None = Field(default=None, ge=1)  # None = [check].removal_after
     expect: Expectations = Field(default_factory=Expectations)
-    follow: FollowSpec | None = None  # items listed behind each item (tracker.follow)
+    follow: FollowSpec | None = None  # items listed behind each item (tracker.pipeline.follow)
     url_from: UrlFromItems | None = None  # the URL follows a sibling endpoint's newest item
 
     def resolved_url(self, today: date) -> str:

@@ -5,11 +5,11 @@ justifies it (bench/RESULTS.md). tests/test_speedups.py asserts each assumption 
 is taken, so a dependency upgrade that breaks one fails the suite loudly instead of falling back quietly.
 
 1. httpx's pool backend (`AsyncClient._transport._pool._network_backend`, httpx 0.27-0.29 / httpcore 1.0):
-   tracker/netstream.py's streams go under it: one `poll(0)` liveness probe and TCP quick ACKs.
+   tracker/net/stream.py's streams go under it: one `poll(0)` liveness probe and TCP quick ACKs.
    Fallback: httpcore's own streams. Figures: 1,000 conditional GETs 0.96-0.99 -> 0.80-0.83 ms CPU each
    (-17 %); 500 pages at 50 ms over 10 kept-alive connections 3.85 -> 2.70 s wall.
 2. CPython's regex parser (`re._parser.parse`, `re._constants`): the characters a term can start with,
-   so tracker/term_matcher.py tries only that character's few terms at each candidate position.
+   so tracker/relevance/matcher.py tries only that character's few terms at each candidate position.
    Fallback: every position is a candidate for every term (one big alternation). Figure: 0.30 ms
    instead of 67 ms to count the terms in 2 KB of text (`first_chars`).
 3. Protego's matched rule (`Protego._get_matching_rule_set`, `_RuleSet._rules`, `protego._utils

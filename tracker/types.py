@@ -206,7 +206,7 @@ class BlockChange:
     old: str = ""
     new: str = ""
     # index in the new block sequence (added / changed) or the old one (removed), within the compared
-    # blocks; lets tracker.diff.apply_document_diff rebuild the new text. -1 = unknown.
+    # blocks; lets tracker.diff.core.apply_document_diff rebuild the new text. -1 = unknown.
     position: int = -1
 
 

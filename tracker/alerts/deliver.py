@@ -82,8 +82,8 @@ from tracker.alerts.outbox import (  # list_alerts, retry_alerts: re-exported fo
     thread_ts_for,
 )
 from tracker.config import Config
-from tracker.db import transaction
-from tracker.models import Alert, Change, utcnow
+from tracker.store.db import transaction
+from tracker.store.models import Alert, Change, utcnow
 
 __all__ = ["DeliveryReport", "deliver_pending", "list_alerts", "retry_alerts"]
 log = logging.getLogger("tracker.alerts")

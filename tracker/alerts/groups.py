@@ -38,8 +38,8 @@ from tracker.alerts.render_groups import (
     render_ops_group,
 )
 from tracker.config import Config
-from tracker.db import transaction
-from tracker.models import Alert, Change, SlackThread
+from tracker.store.db import transaction
+from tracker.store.models import Alert, Change, SlackThread
 from tracker.types import ChangeKind
 
 log = logging.getLogger("tracker.alerts")

@@ -32,8 +32,8 @@ from tracker.alerts.render import needs_diff_file, render_change_message, render
 from tracker.alerts.render_event import render_event_reply
 from tracker.alerts.routing import ops_channel, route_channels
 from tracker.config import Config
-from tracker.db import transaction
-from tracker.models import Alert, Change, SlackThread, utcnow
+from tracker.store.db import transaction
+from tracker.store.models import Alert, Change, SlackThread, utcnow
 
 PENDING, SENDING, SENT, FAILED, SKIPPED = "pending", "sending", "sent", "failed", "skipped"
 FOLDED = "folded"  # shown inside another alert's message (Alert.folded_into), never sent on its own

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from tracker.alerts.escape import escape, escape_code, escape_mrkdwn, fit, fit_lines, one_line, unescape
 from tracker.alerts.links import change_url, sources_url
-from tracker.models import Change
+from tracker.store.models import Change
 from tracker.types import ChangeKind
 
 HEADER_MAX = 150

@@ -10,7 +10,7 @@ from typing import Any
 
 from tracker.alerts.escape import escape_mrkdwn, fit, one_line
 from tracker.alerts.render import FALLBACK_MAX, _button, _context, _mrkdwn
-from tracker.models import Change
+from tracker.store.models import Change
 
 
 def render_event_reply(change: Change, reason: str) -> dict[str, Any]:

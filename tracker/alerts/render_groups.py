@@ -25,7 +25,7 @@ from tracker.alerts.render import (
     SECTION_MAX,
     safe_link,
 )
-from tracker.models import Change
+from tracker.store.models import Change
 from tracker.types import ChangeKind
 
 SHOWN = 10  # titles in the summary itself

@@ -10,7 +10,7 @@ once: an EU enforcement action can go to both #eu-ai and #enforcement. No match 
 from __future__ import annotations
 
 from tracker.config import Config, RouteRule
-from tracker.models import Change
+from tracker.store.models import Change
 
 
 def _matches(values: list[str], *candidates: str) -> bool:

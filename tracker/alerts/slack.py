@@ -37,7 +37,7 @@ from tracker.alerts.notifier import (
     scrubbed_logger,
 )
 from tracker.config import Config
-from tracker.tls import slack_context
+from tracker.net.tls import slack_context
 
 log = logging.getLogger("tracker.alerts")
 

@@ -104,7 +104,7 @@ def load(config_path: Path | None) -> Config:
 
 def open_database(config: Config, *, migrate: bool = True) -> Engine:
     """The engine, with migrations applied (every command that touches data runs them)."""
-    from tracker.db import DatabaseError, make_engine, upgrade
+    from tracker.store.db import DatabaseError, make_engine, upgrade
 
     try:
         url = config.database_url()

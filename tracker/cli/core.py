@@ -28,8 +28,8 @@ from tracker.cli.common import (
     stdout_is_terminal,
 )
 from tracker.config import parse_duration
-from tracker.models import Change, SourceState
 from tracker.redact import redact
+from tracker.store.models import Change, SourceState
 
 
 @app.command()
@@ -50,8 +50,8 @@ def check(
     """Check sources now and print one row per endpoint. Exit 1 when any endpoint failed."""
     setup_logging("INFO" if verbose else "WARNING")
     config = load(config_path)
-    from tracker.check import run_checks
-    from tracker.selection import select_sources
+    from tracker.pipeline.check import run_checks
+    from tracker.pipeline.selection import select_sources
 
     engine = open_database(config)
     try:
@@ -167,8 +167,8 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
 # Registered by tracker/cli/sources.py as the `sources` group's default, beside `sources reset`.
 def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None) -> None:
     """Endpoints with their health and last success."""
-    from tracker.expectations import describe_expectations
-    from tracker.staleness import staleness_by_endpoint
+    from tracker.pipeline.expectations import describe_expectations
+    from tracker.pipeline.staleness import staleness_by_endpoint
 
     config = load(config_path)
     engine = open_database(config)
@@ -350,7 +350,7 @@ def classify(config_path: ConfigOption = None) -> None:
     "doc_type"?, "url"?, "agency"?, "source"?, "section"?}. doc_type is a tracker doc type (law, proposal,
     …) or the regulator's own ("Proposed Rule", "Presidential Document/Executive Order", "Notice", "법률").
     Each line comes back with label, score, matched, evidence (what decided it) and document_type."""
-    from tracker.relevance import RelevanceClassifier, classify_jsonl
+    from tracker.relevance.classifier import RelevanceClassifier, classify_jsonl
 
     config = load(config_path)
     classifier = RelevanceClassifier(config.relevance)
@@ -365,7 +365,7 @@ def classify(config_path: ConfigOption = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade(config_path: ConfigOption = None) -> None:
     """Apply database migrations (also done automatically at start)."""
-    from tracker.db import current_revision
+    from tracker.store.db import current_revision
 
     config = load(config_path)
     engine = open_database(config)

@@ -80,7 +80,7 @@ def digest(
     from tracker.digest import build_digest, write_atomically
     from tracker.digest.collect import Period
     from tracker.digest.render import render
-    from tracker.models import utcnow
+    from tracker.store.models import utcnow
 
     tz = ZoneInfo(config.digest.timezone)
     now = utcnow()

@@ -1,6 +1,6 @@
 """doctor: does every enabled endpoint still see its site? The command to run on a first deploy.
 
-Needs no database and stores nothing (the diagnosis is tracker.doctor's).
+Needs no database and stores nothing (the diagnosis is tracker.pipeline.doctor's).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from tracker.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from tracker.doctor import DoctorReport
+    from tracker.pipeline.doctor import DoctorReport
 
 
 @app.command("doctor")
@@ -38,8 +38,8 @@ def doctor(
 ) -> None:
     """Diagnose every enabled endpoint: DNS, TLS, robots.txt, HTTP, WAF, what it finds against its
     expectations, and one line of advice per failure. Stores nothing. Exit 0 only when all are healthy."""
-    from tracker.doctor import run_doctor
-    from tracker.selection import select_sources
+    from tracker.pipeline.doctor import run_doctor
+    from tracker.pipeline.selection import select_sources
 
     setup_logging("ERROR")  # the report says what failed; per-request warnings would only repeat it
     config = load(config_path)

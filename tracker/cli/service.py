@@ -57,7 +57,7 @@ def run(
     A second `tracker run` on the same database waits as a standby and takes over when the first stops.
     """
     config = load(config_path)
-    from tracker.service.health import ListenError, parse_listen
+    from tracker.net.listen import ListenError, parse_listen
 
     try:  # a usage error (exit 2) before anything starts, not a failed service
         parse_listen(listen or config.service.listen)
@@ -72,8 +72,8 @@ def run(
         logging.getLogger(chatter).setLevel(logging.WARNING)
     # Migrations run once this process holds the scheduler lock, so a standby never races them.
     engine = open_database(config, migrate=False)
-    from tracker.db import DatabaseError, integrity_problem
     from tracker.service.runner import Service, ServiceError, run_once
+    from tracker.store.db import DatabaseError, integrity_problem
 
     problem = integrity_problem(engine)  # a damaged SQLite file stops the start, with what to do
     if problem:
@@ -94,8 +94,8 @@ def status(json_out: JsonOption = False, config_path: ConfigOption = None) -> No
     """The service's picture from the database: endpoints, failures, last success, outbox, last changes."""
     config = load(config_path)
     engine = open_database(config)
-    from tracker.db import integrity_problem
     from tracker.service.status import collect_status
+    from tracker.store.db import integrity_problem
 
     problem = integrity_problem(engine)
     if problem:

@@ -54,7 +54,7 @@ def _pick(config: Config, name: str) -> list[SourceSpec]:
     """Sources by id, `source/endpoint` or jurisdiction; a source switched off in config.toml can still be
     named on purpose (to try it on a fixture, or to record it once a key is configured)."""
     from sources import builtin_sources
-    from tracker.selection import select_sources
+    from tracker.pipeline.selection import select_sources
 
     try:
         return select_sources(config, [name])
@@ -130,9 +130,9 @@ async def record_sources(
     config: Config, sources: list[SourceSpec], out: Path, details: int
 ) -> list[Recorded]:
     """Fetch every endpoint once and save body + headers; with `details`, also the first detail pages."""
-    from tracker.classify_response import classify_response
-    from tracker.derive import derive
-    from tracker.fetch import Fetcher
+    from tracker.extract.derive import derive
+    from tracker.net.fetch import Fetcher
+    from tracker.pipeline.classify_response import classify_response
 
     saved: list[Recorded] = []
     async with Fetcher(config.fetch, config.user_agent()) as fetcher:
@@ -227,7 +227,7 @@ def _fixture_content_type(fixture: Path) -> str:
 
 
 async def _fetch_live(config: Config, endpoint: EndpointSpec) -> FetchResult:
-    from tracker.fetch import Fetcher
+    from tracker.net.fetch import Fetcher
 
     async with Fetcher(config.fetch, config.user_agent()) as fetcher:
         return await fetcher.fetch(_request(endpoint))
@@ -236,8 +236,8 @@ async def _fetch_live(config: Config, endpoint: EndpointSpec) -> FetchResult:
 def _item_rows(
     config: Config, source: SourceSpec, endpoint: EndpointSpec, items: ItemsExtraction
 ) -> list[dict]:
-    from tracker.judge import Judge
-    from tracker.relevance import RelevanceClassifier
+    from tracker.relevance.classifier import RelevanceClassifier
+    from tracker.relevance.judge import Judge
 
     judge = Judge(config, RelevanceClassifier(config.relevance), source, endpoint)
     rows = []
@@ -291,8 +291,8 @@ def try_source(
     config_path: ConfigOption = None,
 ) -> None:
     """Print what the extractor finds (items with relevance, or document blocks). Stores nothing."""
-    from tracker.classify_response import classify_response
-    from tracker.derive import derive
+    from tracker.extract.derive import derive
+    from tracker.pipeline.classify_response import classify_response
 
     config = load(config_path)
     sources = _pick(config, target)

@@ -1,7 +1,7 @@
 """`tracker sources`: the endpoints' health; `tracker sources reset X`: forget what X learnt.
 
 The list itself is tracker/cli/core.py's list_sources, run when no subcommand is given. A reset writes only
-the learnt history of the endpoints it names (tracker/state_reset.py).
+the learnt history of the endpoints it names (tracker/store/state_reset.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from tracker.cli.common import EXIT_OK, ConfigOption, JsonOption, app, console, 
 from tracker.config import Config
 
 if TYPE_CHECKING:
-    from tracker.state_reset import LearntHistory
+    from tracker.store.state_reset import LearntHistory
 
 sources_app = typer.Typer(
     help="Endpoints with their health and last success; `tracker sources reset X` forgets what X learnt.",
@@ -84,8 +84,8 @@ def reset_sources(
     Clears the recent good body sizes (the shrink rule's reference), item counts, the remembered encoding
     and the failure streak. Items, validators, the baseline and open operations alerts are kept.
     """
-    from tracker.db import transaction
-    from tracker.state_reset import learnt_history, reset_learnt_history
+    from tracker.store.db import transaction
+    from tracker.store.state_reset import learnt_history, reset_learnt_history
 
     config = load(config_path)
     keys = _endpoint_keys(config, targets)

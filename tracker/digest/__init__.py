@@ -28,7 +28,7 @@ from tracker.digest.collect import Digest, Period, collect
 from tracker.digest.i18n import Lang
 from tracker.digest.render import render_markdown
 from tracker.digest.summarise import ChatSummariser, make_summariser
-from tracker.models import utcnow
+from tracker.store.models import utcnow
 
 __all__ = ["Digest", "Period", "build_digest", "last_digest_date", "run_scheduled_digest"]
 log = logging.getLogger("tracker.digest")

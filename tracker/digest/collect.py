@@ -30,7 +30,7 @@ from tracker.digest.i18n import (
     translate_op_prefixes,
 )
 from tracker.digest.sentences import lead
-from tracker.models import Change
+from tracker.store.models import Change
 from tracker.types import ChangeKind, DocType, RelevanceLabel
 
 DIGEST_KINDS = (ChangeKind.NEW_ITEM, ChangeKind.CHANGED_ITEM, ChangeKind.DOCUMENT_CHANGED)
@@ -110,7 +110,7 @@ class Entry:
     extract: str = ""
     translated_title: str | None = None
     generated_summary: str | None = None
-    # The same event published elsewhere (tracker.events): (regulator, url), in the order seen.
+    # The same event published elsewhere (tracker.store.events): (regulator, url), in the order seen.
     also: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -133,7 +133,7 @@ class Digest:
 
 
 # A legal text's note ("3 articles amended (4, 5, 7), 1 inserted (4a), 0 deleted; Annex III amended; …",
-# tracker.legal_note) is one statement: never split at its commas.
+# tracker.diff.legal_note) is one statement: never split at its commas.
 _LEGAL_NOTE = re.compile(r"^(?:\d+ articles? amended|Annex|no substantive change|typography only)")
 
 
@@ -236,7 +236,7 @@ def collect(engine: Engine, period: Period, lang: Lang, tz: ZoneInfo) -> Digest:
     by_document: dict[str, list[Change]] = {}
     for change in relevant_changes(engine, period):
         by_document.setdefault(change.document_key, []).append(change)
-    # Documents of one event (tracker.events) make one entry: the event's first change names it.
+    # Documents of one event (tracker.store.events) make one entry: the event's first change names it.
     by_event: dict[int, list[Entry]] = {}
     for changes in by_document.values():
         root = min((c.event_id or c.id or 0) for c in changes)

@@ -208,7 +208,7 @@ def translate_headline(parts: list[str], lang: Lang) -> str:
 
 
 def item_update(headline: str, lang: Lang) -> str:
-    """A changed list entry's headline ("title" / "content", from tracker.diff) in words."""
+    """A changed list entry's headline ("title" / "content", from tracker.diff.core) in words."""
     return _ITEM_UPDATES[lang].get(headline.strip(), headline.strip())
 
 

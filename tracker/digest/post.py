@@ -21,8 +21,8 @@ from sqlmodel import Session, col, select
 from tracker.alerts.deliver import deliver_pending
 from tracker.alerts.notifier import Notifier
 from tracker.config import Config
-from tracker.db import transaction
-from tracker.models import Alert, utcnow
+from tracker.store.db import transaction
+from tracker.store.models import Alert, utcnow
 
 DIGEST_KIND = "digest"
 

@@ -57,7 +57,7 @@ class EntryView:
     extract: str
     generated_summary: str | None
     url: str | None  # None when the stored URL is not a plain http(s) link
-    # The same event elsewhere (tracker.events): (regulator, link), plain http(s) links only.
+    # The same event elsewhere (tracker.store.events): (regulator, link), plain http(s) links only.
     also: tuple[tuple[str, str], ...] = ()
 
 
@@ -81,7 +81,9 @@ def entry_view(entry: Entry, lang: Lang) -> EntryView:
         generated_summary=one_line(entry.generated_summary) or None,
         url=safe_link(entry.url),
         also=tuple(
-            (one_line(regulator), link) for regulator, url in entry.also if (link := safe_link(url)) is not None
+            (one_line(regulator), link)
+            for regulator, url in entry.also
+            if (link := safe_link(url)) is not None
         ),
     )
 

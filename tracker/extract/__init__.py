@@ -5,7 +5,7 @@ It raises ExtractionError, naming what failed, whenever the body is not what the
 
 `extractor_version` changes whenever an extractor's output would change, so stored snapshots are
 re-derived silently instead of being reported as changes. Bump the constant of the extractor you
-change; bump NORMALISE when tracker.normalise.clean_text or extract.textflow change (it affects all).
+change; bump NORMALISE when tracker.extract.normalise.clean_text or extract.textflow change (it affects all).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Generic pages and PDFs watched as a whole: paragraph blocks "p_0001", "¶1", … in reading order.
 
-Positional keys are fine here: `tracker.diff` aligns positional blocks by their text, so an inserted
+Positional keys are fine here: `tracker.diff.core` aligns positional blocks by their text, so an inserted
 paragraph is one addition rather than a renumbering of everything after it.
 """
 
@@ -12,10 +12,10 @@ import re
 from tracker.extract.css import Page
 from tracker.extract.html_text import BLOCK_TAGS, HIDDEN_TEXT, element_text, hidden
 from tracker.extract.markup import Element
+from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.extract.textflow import LineBuilder, finish_lines
 from tracker.extract.urls import absolute_url
 from tracker.extract.volatile import in_volatile_part, volatile_parts
-from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import DocumentParser
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 

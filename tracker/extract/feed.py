@@ -19,7 +19,7 @@ import feedparser
 
 from tracker.extract.dates import parse_date
 from tracker.extract.html_text import html_to_text, truncate
-from tracker.normalise import clean_text, strip_tracking_query
+from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.specs import FeedParser
 from tracker.types import DecodedBody, ExtractedItem, ExtractionError, ItemsExtraction
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from tracker.extract.markup import Element, parse_xml
+from tracker.extract.normalise import clean_text
 from tracker.extract.textflow import Classifier, Node, lxml_lines
-from tracker.normalise import clean_text
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 
 _BLOCK = frozenset(

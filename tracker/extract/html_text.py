@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tracker.extract.css import SCRIPT_TAGS, Page
 from tracker.extract.markup import Element
-from tracker.normalise import clean_text
+from tracker.extract.normalise import clean_text
 
 BLOCK_TAGS = frozenset(
     {"p", "div", "br", "li", "ul", "ol", "tr", "td", "th", "table", "section", "article", "blockquote"}

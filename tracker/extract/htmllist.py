@@ -13,8 +13,8 @@ from tracker.extract.css import Page
 from tracker.extract.dates import parse_date
 from tracker.extract.html_text import element_text, parse_page, truncate
 from tracker.extract.markup import Element
+from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.extract.urls import absolute_url, stable_id_for
-from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import HtmlListParser
 from tracker.types import DecodedBody, ExtractedItem, ExtractionError, ItemsExtraction
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from tracker.extract.dates import from_timestamp, parse_date
 from tracker.extract.html_text import html_to_text, truncate
+from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.extract.urls import absolute_url
-from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import JsonListParser
 from tracker.types import DecodedBody, DocType, Evidence, ExtractedItem, ExtractionError, ItemsExtraction
 
@@ -122,7 +122,7 @@ def extract_json_list(decoded: DecodedBody, spec: JsonListParser, base_url: str)
         raise ExtractionError(f"items path {spec.items_path!r} is a {type(entries).__name__}, not a list")
     items: list[ExtractedItem] = []
     # How many entries lack each field the parser reads: a renamed field is a blind endpoint, not a
-    # list of items titled by their ids (tracker.expectations judges it).
+    # list of items titled by their ids (tracker.pipeline.expectations judges it).
     read_fields = [spec.id_field, spec.title_field] + ([spec.date_field] if spec.date_field else [])
     missing = dict.fromkeys(read_fields, 0)
     mappings = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from tracker.extract.markup import Element, parse_xml
-from tracker.normalise import clean_text
+from tracker.extract.normalise import clean_text
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 
 _LABEL = re.compile(r"^\s*(제\s*\d+\s*조(?:\s*의\s*\d+)?)")

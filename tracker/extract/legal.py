@@ -18,8 +18,8 @@ import re
 
 from tracker.extract.dates import parse_date
 from tracker.extract.markup import Element, classes, parse_html
+from tracker.extract.normalise import clean_text
 from tracker.extract.textflow import Classifier, Node, lxml_lines
-from tracker.normalise import clean_text
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
 
 _BLOCK_ID = re.compile(r"^(art|rct|anx)_([0-9]+[a-z]*|[IVXLCDM]+[a-z]?)$")

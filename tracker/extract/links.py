@@ -1,7 +1,7 @@
 """The set of document links on a page (UN AI bodies): each link matching link_pattern is an item.
 
 A page with no matching link may be a valid (empty) answer; the extraction counts the links that look
-like documents beside the ones that matched, so tracker.expectations can tell "no documents yet" from
+like documents beside the ones that matched, so tracker.pipeline.expectations can tell "no documents yet" from
 "0 of 37 document links match the pattern" (a redesign or a wrong pattern: broken). A page where the
 `content` selector finds nothing is broken here already.
 """
@@ -13,9 +13,9 @@ import re
 from urllib.parse import unquote, urlsplit
 
 from tracker.extract.html_text import element_text, parse_page
+from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.extract.urls import absolute_url, stable_id_for
 from tracker.extract.volatile import volatile_parts
-from tracker.normalise import clean_text, strip_tracking_query
 from tracker.specs import LinksParser
 from tracker.types import DecodedBody, Evidence, ExtractedItem, ExtractionError, ItemsExtraction
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from enum import Enum
 
 from tracker.extract.markup import Element
-from tracker.normalise import clean_text
+from tracker.extract.normalise import clean_text
 
 FOOTNOTE = "\x00"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from tracker.normalise import strip_tracking_query
+from tracker.extract.normalise import strip_tracking_query
 
 
 def absolute_url(value: str, base_url: str) -> str:

@@ -19,13 +19,10 @@ import sqlalchemy as sa
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy.engine import Engine
 
+from tracker.net.listen import ListenError, parse_listen
 from tracker.service.metrics import ServiceMetrics
 
 log = logging.getLogger("tracker.service")
-
-
-class ListenError(Exception):
-    """The health endpoint cannot listen where it was told to."""
 
 
 @dataclass
@@ -35,14 +32,6 @@ class ServiceState:
     role: str = "starting"  # starting | standby | leader | stopping
     scheduler_running: bool = False
     lock_holder: str | None = None
-
-
-def parse_listen(value: str) -> tuple[str, int]:
-    """'127.0.0.1:9464', '0.0.0.0:9464', '[::1]:9464' or ':9464' (all interfaces)."""
-    host, sep, port = value.rpartition(":")
-    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-        raise ListenError(f"listen address {value!r} is not host:port (e.g. 127.0.0.1:9464)")
-    return host.strip("[]") or "0.0.0.0", int(port)
 
 
 class _Server(ThreadingHTTPServer):

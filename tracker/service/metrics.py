@@ -20,8 +20,8 @@ from tracker.types import ChangeKind
 
 if TYPE_CHECKING:
     from tracker.alerts.deliver import DeliveryReport
-    from tracker.check import EndpointReport
     from tracker.config import Config
+    from tracker.pipeline.check import EndpointReport
 
 # Most endpoints answer in well under a second; slow regulators and big PDFs take tens of seconds.
 _DURATION_BUCKETS = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.0)
@@ -93,7 +93,7 @@ class ServiceMetrics:
 
     def load_from_database(self, engine: Engine) -> None:
         from tracker.alerts.outbox import UNSENT
-        from tracker.models import Alert, SourceState
+        from tracker.store.models import Alert, SourceState
 
         with Session(engine) as session:
             for key, at in session.exec(select(SourceState.endpoint_key, SourceState.last_success_at)):
@@ -108,7 +108,7 @@ class ServiceMetrics:
     def observe_staleness(self, engine: Engine, config: Config) -> None:
         from datetime import datetime
 
-        from tracker.staleness import staleness_by_endpoint
+        from tracker.pipeline.staleness import staleness_by_endpoint
 
         sources = config.enabled_sources()
         with Session(engine) as session:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from tracker.db import transaction
-from tracker.models import Change, Snapshot
+from tracker.store.db import transaction
+from tracker.store.models import Change, Snapshot
 
 log = logging.getLogger("tracker.service")
 

@@ -116,8 +116,8 @@ class Service:
 
     def _doctor(self) -> None:
         """`tracker doctor` on start: one log line per endpoint that is not healthy, never a failed start."""
-        from tracker.doctor import run_doctor
-        from tracker.selection import select_sources
+        from tracker.pipeline.doctor import run_doctor
+        from tracker.pipeline.selection import select_sources
 
         try:
             report = run_doctor(self.config, select_sources(self.config, ()))
@@ -139,7 +139,7 @@ class Service:
 
     def _lead(self, leadership: Leadership, notifier: Notifier) -> None:
         if not self._migrated:
-            from tracker.db import current_revision, upgrade
+            from tracker.store.db import current_revision, upgrade
 
             upgrade(self.engine)  # only the leader migrates: two processes never race on a schema change
             self._migrated = True
@@ -177,7 +177,7 @@ class Service:
 def run_once(config: Config, engine: Engine) -> int:
     """`tracker run --once`: one pass of every job under the lock; 1 when another run holds it."""
     from tracker.alerts.notifiers import make_notifier
-    from tracker.db import upgrade
+    from tracker.store.db import upgrade
 
     leadership = leadership_for(config.database_url())
     if not leadership.try_acquire():

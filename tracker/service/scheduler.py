@@ -35,12 +35,12 @@ from sqlmodel import Session, col, func, select
 
 from tracker.alerts.notifier import Notifier
 from tracker.config import Config
-from tracker.models import SourceState
-from tracker.politeness import RobotsStore, host_key
+from tracker.net.politeness import RobotsStore, host_key
 from tracker.service.metrics import ServiceMetrics
 from tracker.service.retention import prune_snapshots
 from tracker.specs import SourceSpec, endpoint_key
 from tracker.speedups import return_freed_memory
+from tracker.store.models import SourceState
 
 log = logging.getLogger("tracker.service")
 
@@ -142,7 +142,7 @@ class HostTurns:
 
 class ServiceScheduler:
     def __init__(self, config: Config, engine: Engine, metrics: ServiceMetrics, notifier: Notifier) -> None:
-        from tracker.selection import select_sources
+        from tracker.pipeline.selection import select_sources
 
         self.config = config
         self.engine = engine
@@ -229,7 +229,7 @@ class ServiceScheduler:
 
     def run_once(self) -> None:
         """One pass of every job, in the calling thread (`tracker run --once`)."""
-        from tracker.check import run_checks
+        from tracker.pipeline.check import run_checks
 
         reports = run_checks(self.config, self.engine, robots=self.robots)
         self.metrics.observe_checks(reports)
@@ -258,7 +258,7 @@ class ServiceScheduler:
         return run
 
     def _check_sources(self, sources: Sequence[SourceSpec]) -> None:
-        from tracker.check import run_checks
+        from tracker.pipeline.check import run_checks
 
         with self._host_turns.turn(*sources):
             if self._stopping.is_set():  # stopped while waiting for the host

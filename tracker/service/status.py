@@ -14,8 +14,8 @@ from sqlmodel import Session, col, func, select
 
 from tracker.alerts.outbox import as_utc
 from tracker.config import Config
-from tracker.models import Alert, Change, SourceState
 from tracker.service.leader import leadership_for
+from tracker.store.models import Alert, Change, SourceState
 
 RECENT_CHANGES = 10
 
@@ -30,7 +30,7 @@ def collect_status(config: Config, engine: Engine) -> dict[str, Any]:
         holder = leadership.probe()
     finally:
         leadership.release()
-    from tracker.staleness import staleness_by_endpoint
+    from tracker.pipeline.staleness import staleness_by_endpoint
 
     sources = config.enabled_sources()
     with Session(engine) as session:

@@ -1,6 +1,6 @@
 """A stored diff (Change.diff) as units of side-by-side rows, with the words that changed marked.
 
-Document diffs (tracker.diff.render_unified) introduce each unit with '@@ <label> (<op>) @@'; lines start
+Document diffs (tracker.diff.core.render_unified) introduce each unit with '@@ <label> (<op>) @@'; lines start
 with ' ' (context), '-' (old), '+' (new); ' …' separates distant hunks of one unit. Units whose change is
 typography only come after the substance with the label suffix ' — typography only'. Item diffs are
 difflib's unified diffs ('--- before', '+++ after', '@@ -1,2 +1,2 @@'). Both parse into the same rows.

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
 from tracker.config import Config
-from tracker.models import Alert, Change, Item, Snapshot, SourceState
+from tracker.store.models import Alert, Change, Item, Snapshot, SourceState
 from tracker.types import ChangeKind, RelevanceLabel
 
 LABELS = ("relevant", "all", *(label.value for label in RelevanceLabel))
@@ -271,9 +271,9 @@ class SourceRow:
 
 def source_rows(engine: Engine, config: Config, now: datetime | None = None) -> list[SourceRow]:
     """Every configured endpoint, then endpoints the database knows that the configuration no longer has."""
-    from tracker.expectations import describe_expectations
+    from tracker.pipeline.expectations import describe_expectations
+    from tracker.pipeline.staleness import staleness_by_endpoint
     from tracker.redact import redact
-    from tracker.staleness import staleness_by_endpoint
 
     now = now or datetime.now(UTC)
     sources = config.enabled_sources()

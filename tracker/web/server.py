@@ -87,7 +87,7 @@ def basic_auth(config: Config) -> tuple[str, str] | None:
 
 class WebServer:
     def __init__(self, listen: str, factory: Callable[[], WsgiApp]) -> None:
-        from tracker.service.health import ListenError, parse_listen
+        from tracker.net.listen import ListenError, parse_listen
 
         host, port = parse_listen(listen)
         server_class = type("_BoundServer", (_Server,), {"address_family": _family(host)})
@@ -151,7 +151,7 @@ def start_web_view(config: Config, engine: Engine) -> WebServer | None:
     """What `tracker run` calls: the started server, or None when switched off or it cannot start."""
     if not config.web.enabled:
         return None
-    from tracker.service.health import ListenError
+    from tracker.net.listen import ListenError
 
     try:
         server = make_server(config, engine).start()
