@@ -239,13 +239,10 @@ def test_show_and_the_digest_carry_the_same_note(
     http_server: FixtureServer, tmp_path: Path, db_url: str
 ) -> None:
     """`tracker show` prints the note, the changed words and the diff; the digest keeps the note whole."""
-    import os
-    import subprocess
-    import sys
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from tests.paths import REPO
+    from tests.cli_support import run_tracker
     from tracker.digest.collect import Period, collect
 
     test_a_new_consolidated_version_alerts_once_as_a_lawyers_note(http_server, tmp_path, db_url)
@@ -253,15 +250,7 @@ def test_show_and_the_digest_carry_the_same_note(
     with Session(engine) as session:
         change = session.exec(select(Change)).one()
     (tmp_path / "config.toml").write_text(f'[tracker]\ndatabase = "{db_url}"\n', "utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "TRACKER_"))}
-    shown = subprocess.run(
-        [sys.executable, "-m", "tracker", "show", str(change.id), "--config", str(tmp_path / "config.toml")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        env={**env, "PYTHONPATH": str(REPO)},
-    )
+    shown = run_tracker("show", str(change.id), "--config", str(tmp_path / "config.toml"), cwd=tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "1 article amended (4), 1 inserted (4a), 0 deleted; Annex III amended" in shown.stdout
     assert "deleted “, zoveel als mogelijk,”" in shown.stdout and "@@ Artikel 4 (changed) @@" in shown.stdout

@@ -5,11 +5,9 @@ reached (a closed port on 127.0.0.1, a `.invalid` host name, which never resolve
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,8 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from sources import builtin_sources
+from tests.cli_support import run_tracker
 from tests.fixture_server import FixtureServer, Resp, file_resp
-from tests.paths import REPO, SAMPLES
+from tests.paths import SAMPLES
 
 WAF_STUB = SAMPLES / "eu/eurlex_legal-content_aws_waf_challenge_stub.html"
 
@@ -60,22 +59,7 @@ def closed_port() -> int:
 
 
 def tracker(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    dropped = ("SLACK_", "DATABASE_URL", "TRACKER_", "TTY_COMPATIBLE", "FORCE_COLOR")
-    environment = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(dropped) and not k.lower().endswith("_proxy")  # loopback only, no proxy
-    }
-    environment["PYTHONPATH"] = str(REPO)
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=environment,
-    )
+    return run_tracker(*args, cwd=cwd, env=env)
 
 
 def _endpoint(eid: str, url: str, parser: str) -> str:

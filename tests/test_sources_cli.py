@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from tests.cli_support import run_tracker
 from tests.fixture_server import FixtureServer, Resp, file_resp
-from tests.paths import FIXTURES, REPO, SAMPLES
+from tests.paths import FIXTURES, SAMPLES
 
 CAC = SAMPLES / "cac/trimmed"
 
 
 def tracker(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "TRACKER_"))}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-    )
+    return run_tracker(*args, cwd=cwd)
 
 
 def _files(root: Path) -> set[Path]:

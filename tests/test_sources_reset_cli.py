@@ -9,16 +9,14 @@ the next check reads the site again. The feeds are written for this test (struct
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from tests.cli_support import run_tracker
 from tests.fixture_server import FixtureServer, Resp
-from tests.paths import REPO
 from tests.test_check_e2e import feed
 from tracker.store.db import make_engine
 from tracker.store.models import Item, SourceState
@@ -33,16 +31,7 @@ ITEMS = [
 
 
 def tracker(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "TRACKER_"))}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-    )
+    return run_tracker(*args, cwd=cwd)
 
 
 def write_config(tmp_path: Path, server: FixtureServer, db_url: str) -> Path:

@@ -4,16 +4,15 @@ sources`, `tracker status` and the metrics, while every check of it is still "ok
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
+from tests.cli_support import run_tracker
 from tests.fixture_server import FixtureServer, Resp, file_resp
-from tests.paths import REPO, SAMPLES
+from tests.paths import SAMPLES
 from tracker.config import CheckSection
 from tracker.pipeline.staleness import assess
 
@@ -59,16 +58,7 @@ def rss(dates: list[datetime]) -> str:
 
 
 def tracker(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL", "TRACKER_"))}
-    env["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-m", "tracker", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=cwd,
-        env=env,
-    )
+    return run_tracker(*args, cwd=cwd)
 
 
 def test_sources_and_status_flag_the_frozen_list_not_the_live_one(
