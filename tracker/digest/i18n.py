@@ -17,17 +17,30 @@ Lang = Literal["ko", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ko", "en")
 
 # Digest order of the jurisdictions; anything else is grouped under OTHER.
-JURISDICTION_ORDER = ("EU", "US", "CN", "UN", "KR")
+JURISDICTION_ORDER = ("EU", "US", "CN", "UN", "KR", "UK", "JP", "INT")
 OTHER = "OTHER"
 
 _JURISDICTIONS: dict[str, dict[str, str]] = {
-    "ko": {"EU": "유럽연합(EU)", "US": "미국", "CN": "중국", "UN": "유엔", "KR": "한국", OTHER: "기타"},
+    "ko": {
+        "EU": "유럽연합(EU)",
+        "US": "미국",
+        "CN": "중국",
+        "UN": "유엔",
+        "KR": "한국",
+        "UK": "영국",
+        "JP": "일본",
+        "INT": "국제기구",
+        OTHER: "기타",
+    },
     "en": {
         "EU": "European Union (EU)",
         "US": "United States",
         "CN": "China",
         "UN": "United Nations",
         "KR": "Korea",
+        "UK": "United Kingdom",
+        "JP": "Japan",
+        "INT": "International organisations",
         OTHER: "Others",
     },
 }
