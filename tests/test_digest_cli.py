@@ -68,11 +68,11 @@ def test_korean_markdown_grouped_ordered_and_sourced(tmp_path: Path, db_url: str
     first_day = (now - timedelta(days=14)).astimezone(SEOUL)
     assert out.startswith(f"## 「법/규제」 AI 규제 동향 ({ko_date(first_day)} ~ ")
     assert (
-        "이번 기간 AI 규제 소식 8건: 유럽연합(EU) 1건, 미국 3건, 중국 1건, 유엔 1건, 한국 1건, 기타 1건."
+        "이번 기간 AI 규제 소식 8건: 유럽연합(EU) 1건, 미국 3건, 중국 1건, 유엔 1건, 한국 1건, 영국 1건."
         in out
     )
     headings = [line for line in out.splitlines() if line.startswith("### ")]
-    assert headings == ["### 유럽연합(EU)", "### 미국", "### 중국", "### 유엔", "### 한국", "### 기타"]
+    assert headings == ["### 유럽연합(EU)", "### 미국", "### 중국", "### 유엔", "### 한국", "### 영국"]
     titles = [line[5:] for line in out.splitlines() if line.startswith("#### ")]
     assert titles == ENTRY_ORDER  # the AI Act's two changes are one entry
     for left_out in LEFT_OUT:
@@ -95,7 +95,7 @@ def test_korean_markdown_grouped_ordered_and_sourced(tmp_path: Path, db_url: str
     assert KR_FIRST in entry_block(out, KR_TITLE)
     un_first_line = UN_EXCERPT.read_text(encoding="utf-8").splitlines()[0]
     assert un_first_line in entry_block(out, ENTRY_ORDER[5])
-    assert "- UK · Information Commissioner's Office · " in entry_block(out, ENTRY_ORDER[7])
+    assert "- Information Commissioner's Office · " in entry_block(out, ENTRY_ORDER[7])  # under 영국
     assert "자동 생성" not in out  # no summariser configured: nothing generated
 
 
@@ -111,7 +111,7 @@ def test_english_wording_and_dates(tmp_path: Path, db_url: str) -> None:
     assert out.startswith("## Law & regulation: AI regulation digest (")
     assert [line for line in out.splitlines() if line.startswith("### ")] == [
         "### European Union (EU)", "### United States", "### China", "### United Nations", "### Korea",
-        "### Others",
+        "### United Kingdom",
     ]  # fmt: skip
     day = (now - timedelta(days=2)).astimezone(SEOUL)
     month = MONTHS[day.month - 1]
@@ -150,7 +150,7 @@ def test_html_is_well_formed_and_escaped(tmp_path: Path, db_url: str) -> None:
     doc = lxml_html.document_fromstring(text)
     assert doc.xpath("//script|//img|//b") == []
     assert [h.text_content() for h in doc.xpath("//h2")] == [
-        "European Union (EU)", "United States", "China", "United Nations", "Korea", "Others",
+        "European Union (EU)", "United States", "China", "United Nations", "Korea", "United Kingdom",
     ]  # fmt: skip
     titles = [h.text_content() for h in doc.xpath("//h3")]
     assert titles[0] == ENTRY_ORDER[0]  # a rule before guidance

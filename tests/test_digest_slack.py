@@ -75,9 +75,9 @@ def test_cli_posts_parent_and_entries_in_its_thread(tmp_path: Path, db_url: str,
     parent, reply = posted
     assert parent["thread_ts"] is None and reply["thread_ts"] == parent["ts"]
     assert parent["blocks"][0]["text"]["text"].startswith("「법/규제」 AI 규제 동향 (")
-    assert "유럽연합(EU) 1건, 미국 3건, 중국 1건, 유엔 1건, 한국 1건, 기타 1건" in section_texts(parent)[0]
+    assert "유럽연합(EU) 1건, 미국 3건, 중국 1건, 유엔 1건, 한국 1건, 영국 1건" in section_texts(parent)[0]
     headers = [b["text"]["text"] for b in reply["blocks"] if b["type"] == "header"]
-    assert headers == ["유럽연합(EU)", "미국", "중국", "유엔", "한국", "기타"]
+    assert headers == ["유럽연합(EU)", "미국", "중국", "유엔", "한국", "영국"]
     entries = section_texts(reply)
     assert entries[0].startswith("*Regulation (EU) 2024/1689 (Artificial Intelligence Act)*")
     assert "*변경 사항:* Article 5 변경, Article 112a 신설" in entries[0]

@@ -132,8 +132,8 @@ def test_category_order(relevance: str, doc_type: str, expected: Category) -> No
 
 
 def test_jurisdiction_groups() -> None:
-    assert [jurisdiction_group(c) for c in ("eu", "US", "CN", "UN", "KR", "UK", "")] == [
-        "EU", "US", "CN", "UN", "KR", "OTHER", "OTHER",
+    assert [jurisdiction_group(c) for c in ("eu", "US", "CN", "UN", "KR", "UK", "BR", "")] == [
+        "EU", "US", "CN", "UN", "KR", "UK", "OTHER", "OTHER",
     ]  # fmt: skip
 
 
