@@ -36,8 +36,6 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CHARSET_PARAM = re.compile(rb"""charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
-_META = re.compile(rb"""<meta\b[^>]*?charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
-_XML_DECL = re.compile(rb"""^\s*<\?xml\b[^>]*?encoding\s*=\s*["']([-\w.:]+)["']""", re.IGNORECASE)
 _DECLARATION_WINDOW = 8192  # WHATWG scans 1024 bytes; real pages put <meta> after long <script>s
 _DETECTION_WINDOW = 256 * 1024  # detection on a sample: enough to be sure, fast on 25 MB bodies
 _LOSSY_LIMIT = 0.1  # more than 10 % replacement characters: the bytes are not text
@@ -69,10 +67,13 @@ def header_charset(content_type_header: str | None) -> str | None:
 
 
 def declared_charset(body: bytes) -> str | None:
-    """<meta charset>, <meta http-equiv=Content-Type content='...; charset=...'> or the XML declaration."""
+    """<meta charset>, <meta http-equiv=Content-Type content='...; charset=...'> or the XML declaration,
+    as BeautifulSoup's EncodingDetector reads them (within the first 8 KB: see _DECLARATION_WINDOW)."""
+    from bs4.dammit import EncodingDetector  # loaded only when a body is decoded, i.e. parsed anyway
+
     head = body[:_DECLARATION_WINDOW]
-    match = _XML_DECL.match(head) or _META.search(head)
-    return match.group(1).decode("ascii", errors="replace") if match else None
+    is_html = not head.lstrip().startswith(b"<?xml")
+    return EncodingDetector.find_declared_encoding(head, is_html=is_html, search_entire_document=True)
 
 
 def _strict(body: bytes, codec: str) -> str | None:
