@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, func, select
 
@@ -163,8 +164,15 @@ def deliver_pending(
 def _due_lanes(engine: Engine, notifier: Notifier, now: datetime) -> dict[str, deque[int]]:
     """Due alert ids per lane, in id order, each lane stopping at its first alert that is not due."""
     with Session(engine) as session:
-        rows = session.exec(
-            select(Alert.id, Alert.channel, Alert.next_attempt_at, Alert.status, Alert.lease_owner)
+        # SQLModel's select is typed for at most four columns, SQLAlchemy's for up to ten.
+        rows = session.execute(
+            sa.select(
+                col(Alert.id),
+                col(Alert.channel),
+                col(Alert.next_attempt_at),
+                col(Alert.status),
+                col(Alert.lease_owner),
+            )
             .where(col(Alert.status).in_(UNSENT))
             .order_by(col(Alert.id))
         ).all()
@@ -237,8 +245,8 @@ def _deliver_one(
         if claimed.maybe_posted and notifier.can_verify:
             posted = notifier.find_posted(
                 alert.channel,
-                alert_id=alert.id,
-                alert_key=claimed.payload.get("alert_key"),  # type: ignore[arg-type]
+                alert_id=alert_id,
+                alert_key=claimed.payload.get("alert_key"),
                 thread_ts=claimed.thread_ts,
                 since=as_utc(alert.created_at),
                 channel_id_hint=claimed.channel_id_hint,
@@ -254,7 +262,7 @@ def _deliver_one(
             posted = notifier.post(
                 alert.channel,
                 claimed.payload,
-                alert_id=alert.id,
+                alert_id=alert_id,
                 alert_key=claimed.payload.get("alert_key"),
                 thread_ts=claimed.thread_ts,
                 broadcast=bool(claimed.payload.get("broadcast")),
@@ -266,7 +274,7 @@ def _deliver_one(
     except Exception as exc:  # a bug in one alert must not stop the others
         log.exception("alert %s: unexpected error while sending", alert.id)
         return _retry(engine, config, alert, f"internal error: {type(exc).__name__}: {exc}", now, raised)
-    _record(engine, alert.id, posted, now, thread_root=claimed.thread_ts or posted.ts)  # type: ignore[arg-type]
+    _record(engine, alert_id, posted, now, thread_root=claimed.thread_ts or posted.ts)
     log.info("alert %s sent to %s%s", alert.id, alert.channel, " (in thread)" if claimed.thread_ts else "")
     return _Outcome.SENT
 
@@ -316,6 +324,7 @@ def _deliver_diff(engine: Engine, notifier: Notifier, claimed: _Claimed, now: da
             title=payload["title"],
             content=claimed.diff,
         )
+    assert alert.id is not None  # a claimed alert is a stored row
     _record(engine, alert.id, posted, now, thread_root=None)
     log.info("alert %s: full diff of change %s attached in %s", alert.id, alert.change_id, alert.channel)
     return _Outcome.SENT

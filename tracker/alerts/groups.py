@@ -103,8 +103,8 @@ def _fold(session: Session, config: Config, ids: Sequence[int], now: datetime, t
         ]
         groups: list[tuple[list[Alert], list[int]]] = []
         if config.slack.flood_threshold and len(flood) > config.slack.flood_threshold:
-            members = [changes[a.change_id] for a in flood]  # type: ignore[index]
-            groups.append((flood, _add_summary(session, channel, members, now, threads)))
+            flooded_changes = [changes[a.change_id] for a in flood]  # type: ignore[index]
+            groups.append((flood, _add_summary(session, channel, flooded_changes, now, threads)))
         for wave in _notice_waves(session, [a for a in mine if a.kind == "ops"]):
             groups.append((wave, [_add_ops_group(session, config, channel, wave, now)]))
         for members, standing_in in groups:

@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import typer
 from sqlmodel import Session, col, select
@@ -30,6 +30,9 @@ from tracker.cli.common import (
 from tracker.config import parse_duration
 from tracker.redact import redact
 from tracker.store.models import Change, SourceState
+
+if TYPE_CHECKING:  # at run time the pipeline is imported inside the commands that run it
+    from tracker.pipeline.check import EndpointReport
 
 
 @app.command()
@@ -102,14 +105,14 @@ def check(
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
 
 
-def totals_line(reports: list) -> str:  # type: ignore[type-arg]
+def totals_line(reports: list[EndpointReport]) -> str:
     """'37 endpoints: 35 ok, 2 failed': what a long table or a log comes down to."""
     failed = sum(1 for r in reports if not r.ok)
     noun = "endpoint" if len(reports) == 1 else "endpoints"
     return f"{len(reports)} {noun}: {len(reports) - failed} ok, {failed} failed"
 
 
-def _note(r) -> str:  # type: ignore[no-untyped-def]
+def _note(r: EndpointReport) -> str:
     if not r.ok:
         return r.reason
     if r.document_changed:
@@ -117,7 +120,7 @@ def _note(r) -> str:  # type: ignore[no-untyped-def]
     return "baseline (silent)" if r.baseline else ("unchanged" if r.unchanged else "")
 
 
-def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-arg]
+def _print_reports(reports: list[EndpointReport], dry_run: bool) -> None:
     if not stdout_is_terminal():
         # Plain lines for logs and pipes: a 500-row rich table costs a third of a second to lay out.
         if dry_run:
@@ -164,6 +167,24 @@ def _print_reports(reports: list, dry_run: bool) -> None:  # type: ignore[type-a
             )
 
 
+class _EndpointRow(TypedDict):
+    """One endpoint as `tracker sources` lists it; with --json, these keys in this order."""
+
+    endpoint: str
+    jurisdiction: str
+    kind: str
+    groups: list[str]
+    regulator: str
+    url: str
+    status: str
+    failures: int
+    last_success: str | None
+    error: str | None
+    stale: bool
+    newest_item: str | None
+    expects: str
+
+
 # Registered by tracker/cli/sources.py as the `sources` group's default, beside `sources reset`.
 def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None) -> None:
     """Endpoints with their health and last success."""
@@ -178,7 +199,7 @@ def list_sources(json_out: JsonOption = False, config_path: ConfigOption = None)
         staleness = staleness_by_endpoint(session, sources, datetime.now(UTC), config.check)
     from sources.groups import groups_of
 
-    rows = []
+    rows: list[_EndpointRow] = []
     # Grouped: by jurisdiction, then kind of regulator (sources/groups.py), as config.toml's [groups] switches
     # them; sources of your own last. The sort is stable: a source's endpoints keep their order.
     for source in sorted(sources, key=lambda s: (not groups_of(s), groups_of(s))):

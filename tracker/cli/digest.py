@@ -102,8 +102,8 @@ def digest(
         period = Period.ending(now, config.digest.period, tz)
 
     engine = open_database(config)
-    result = build_digest(config, engine, period, lang or config.digest.language)  # type: ignore[arg-type]
-    text = render(result, fmt, public_url=config.web.public_url)  # type: ignore[arg-type]
+    result = build_digest(config, engine, period, lang or config.digest.language)
+    text = render(result, fmt, public_url=config.web.public_url)
     if out is not None:
         try:
             write_atomically(out, text)

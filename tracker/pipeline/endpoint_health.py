@@ -68,17 +68,18 @@ def read_known_states(engine: Engine, keys: list[str]) -> dict[str, KnownState]:
     found: dict[str, KnownState] = {}
     with Session(engine) as session:
         for chunk in (keys[i : i + 500] for i in range(0, len(keys), 500)):
-            rows = session.exec(
+            # SQLAlchemy's select, typed for up to ten columns: SQLModel's exec takes SQLModel's selects.
+            rows = session.execute(
                 select(
-                    SourceState.endpoint_key,
-                    SourceState.etag,
-                    SourceState.last_modified,
-                    SourceState.last_good_size,
-                    SourceState.last_raw_sha256,
-                    SourceState.last_extractor_version,
-                    SourceState.good_sizes,
-                    SourceState.item_counts,
-                    SourceState.last_encoding,
+                    col(SourceState.endpoint_key),
+                    col(SourceState.etag),
+                    col(SourceState.last_modified),
+                    col(SourceState.last_good_size),
+                    col(SourceState.last_raw_sha256),
+                    col(SourceState.last_extractor_version),
+                    col(SourceState.good_sizes),
+                    col(SourceState.item_counts),
+                    col(SourceState.last_encoding),
                 ).where(col(SourceState.endpoint_key).in_(chunk))
             )
             for key, etag, modified, size, raw_sha, version, sizes, counts, encoding in rows:
@@ -166,7 +167,8 @@ def record_quiet_successes(session: Session, batch: Sequence[QuietSuccess], conf
     open, even one opened meanwhile by another process, or a first state) takes the full path, so a
     recovery notice is never skipped. The rows the UPDATE changed stay locked until commit.
     """
-    table = SourceState.__table__  # type: ignore[attr-defined]
+    # The model's Core table (`__table__` is missing from SQLModel's types).
+    table = SourceState.metadata.tables[SourceState.__tablename__]
     ordered = sorted(batch, key=lambda q: q.key)  # two processes lock overlapping batches in one order
     unchanged = update(table).where(
         table.c.endpoint_key == bindparam("key"), table.c.ops_alert_open.is_(False)

@@ -9,7 +9,6 @@ newest item is older than stale_factor x that gap, and never before [check].stal
 from __future__ import annotations
 
 import itertools
-import statistics
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +33,16 @@ class Staleness:
     reason: str  # for people: why it is (or would be) stale
 
 
+def _median(gaps: Sequence[timedelta]) -> timedelta:
+    """statistics.median's rule (the middle gap, or the mean of the two middle ones), typed for timedeltas:
+    its stubs take numbers only."""
+    ordered = sorted(gaps)
+    middle = len(ordered) // 2
+    if len(ordered) % 2 == 1:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def _days(delta: timedelta) -> str:
     days = delta.total_seconds() / 86400
     return f"{days:.0f} days" if days >= 2 else f"{delta.total_seconds() / 3600:.0f} hours"
@@ -48,7 +57,7 @@ def assess(
     ordered = sorted(set(dates), reverse=True)[:RHYTHM_DATES]
     newest = ordered[0]
     gaps = [later - earlier for later, earlier in itertools.pairwise(ordered)]
-    usual = statistics.median(gaps) if len(gaps) >= MIN_GAPS else None
+    usual = _median(gaps) if len(gaps) >= MIN_GAPS else None
     if declared_max_age is not None:
         limit: timedelta | None = timedelta(seconds=parse_duration(declared_max_age))
         basis = "declared"

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -94,14 +93,18 @@ class _Evidence:
     ai_in_title: bool = False
     kinds: dict[str, float] = field(default_factory=lambda: {"rule": 0.0, "enforcement": 0.0, "other": 0.0})
     # name -> contribution, per kind of evidence, to report what decided the label
-    named: dict[str, Counter[str]] = field(default_factory=dict)
+    named: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def note(self, kind: str, name: str, value: float) -> None:
         if value:
-            self.named.setdefault(kind, Counter())[name] += value
+            contributions = self.named.setdefault(kind, {})
+            contributions[name] = contributions.get(name, 0) + value
 
     def top(self, kind: str) -> list[str]:
-        return [name for name, _ in self.named.get(kind, Counter()).most_common()]
+        """The names, largest contribution first; ties in the order they were first noted (a stable sort,
+        as Counter.most_common)."""
+        contributions = self.named.get(kind, {})
+        return sorted(contributions, key=contributions.__getitem__, reverse=True)
 
 
 class RelevanceClassifier:
@@ -203,11 +206,21 @@ def _decide(kinds: dict[str, float]) -> tuple[RelevanceLabel, str | None]:
     return RelevanceLabel.AI_OTHER, "other" if other else None
 
 
+@dataclass(frozen=True)
+class _TermWeights:
+    """What a phrase of the user's is evidence of: a Term's weights (the others stay 0)."""
+
+    ai: float = 0.0
+    rule: float = 0.0
+    enforcement: float = 0.0
+    negative: float = 0.0
+
+
 _LABEL_WEIGHTS = {
-    RelevanceLabel.AI_RULE: {"ai": EXTRA_TERM_WEIGHT, "rule": EXTRA_TERM_WEIGHT},
-    RelevanceLabel.AI_ENFORCEMENT: {"ai": EXTRA_TERM_WEIGHT, "enforcement": EXTRA_TERM_WEIGHT},
-    RelevanceLabel.AI_OTHER: {"ai": EXTRA_TERM_WEIGHT},
-    RelevanceLabel.NOT_AI: {"negative": EXTRA_TERM_WEIGHT},
+    RelevanceLabel.AI_RULE: _TermWeights(ai=EXTRA_TERM_WEIGHT, rule=EXTRA_TERM_WEIGHT),
+    RelevanceLabel.AI_ENFORCEMENT: _TermWeights(ai=EXTRA_TERM_WEIGHT, enforcement=EXTRA_TERM_WEIGHT),
+    RelevanceLabel.AI_OTHER: _TermWeights(ai=EXTRA_TERM_WEIGHT),
+    RelevanceLabel.NOT_AI: _TermWeights(negative=EXTRA_TERM_WEIGHT),
 }
 
 
@@ -232,9 +245,16 @@ def _user_terms(settings: RelevanceSection) -> tuple[Term, ...]:
     return tuple(terms)
 
 
-def _user_term(phrase: str, weights: dict[str, float]) -> Term:
+def _user_term(phrase: str, weights: _TermWeights) -> Term:
     phrase = unicodedata.normalize("NFKC", phrase).strip()
-    return Term(phrase, literal_pattern(phrase), **weights)
+    return Term(
+        phrase,
+        literal_pattern(phrase),
+        ai=weights.ai,
+        rule=weights.rule,
+        enforcement=weights.enforcement,
+        negative=weights.negative,
+    )
 
 
 @lru_cache(maxsize=64)

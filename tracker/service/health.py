@@ -59,12 +59,15 @@ class HealthServer:
         self.state = state
         self.metrics = metrics
         self.engine = engine
-        self.host, self.port = self._server.server_address[:2]
+        bound_host, self.port = self._server.server_address[:2]
+        # An AF_INET or AF_INET6 address names its host with a str; typeshed's bytes are other families'.
+        assert isinstance(bound_host, str)
+        self.host = bound_host
         self._thread = threading.Thread(target=self._server.serve_forever, name="health", daemon=True)
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in str(self.host) else self.host
+        host = f"[{self.host}]" if ":" in self.host else self.host
         return f"http://{host}:{self.port}"
 
     def start(self) -> HealthServer:

@@ -14,6 +14,7 @@ stopping between two jobs, or killing the process, leaves the database consisten
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import logging
@@ -183,7 +184,7 @@ class ServiceScheduler:
             key = schedule_key(self.config, group[0])
             name = f"check {' '.join(key[1:])}: {len(group)} source{'s' if len(group) > 1 else ''}"
             self.scheduler.add_job(
-                self._guarded(name, lambda g=group: self._check_sources(g)),
+                self._guarded(name, functools.partial(self._check_sources, group)),
                 trigger=source_trigger(self.config, group[0]),
                 id="check:" + ":".join(key[1:]),
                 name=name,

@@ -75,7 +75,8 @@ def lock_state(session: Session, key: str, source_id: str, now: datetime) -> Sou
 @functools.cache
 def _lock_statements(dialect: str) -> tuple[sa.Executable, sa.Executable]:
     """lock_state's two statements, built once: building them per call was 8 % of a first check."""
-    table = SourceState.__table__
+    # The model's Core table (`__table__` is missing from SQLModel's types).
+    table = SourceState.metadata.tables[SourceState.__tablename__]
     key, now = (
         sa.bindparam("key", type_=table.c.endpoint_key.type),
         sa.bindparam("now", type_=table.c.last_attempt_at.type),

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlmodel import Session, col, select
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.store.models import Change
@@ -178,16 +179,17 @@ def change_identifiers_for_document(
 
 def _candidates(session: Session, change: Change) -> list[_Candidate]:
     since = change.detected_at - timedelta(days=max(KEY_WINDOW_DAYS, TITLE_WINDOW_DAYS))
-    rows = session.exec(
-        select(
-            Change.id,
-            Change.event_id,
-            Change.endpoint_key,
-            Change.jurisdiction,
-            Change.title,
-            Change.detected_at,
-            Change.alerted,
-            Change.identifiers,
+    # SQLModel's select is typed for at most four columns, SQLAlchemy's for up to ten.
+    rows = session.execute(
+        sa.select(
+            col(Change.id),
+            col(Change.event_id),
+            col(Change.endpoint_key),
+            col(Change.jurisdiction),
+            col(Change.title),
+            col(Change.detected_at),
+            col(Change.alerted),
+            col(Change.identifiers),
         )
         .where(
             col(Change.detected_at) >= since,

@@ -126,4 +126,8 @@ def record_snapshot(
     }
     # A plain INSERT, no ORM object: nothing in this transaction reads the snapshot back but its id, and
     # the unit of work cost 0.23-0.38 ms a snapshot against 0.07-0.10 ms (bench/RESULTS.md).
-    return session.execute(sa.insert(Snapshot.__table__), row).inserted_primary_key[0]
+    # The model's Core table (`__table__` is missing from SQLModel's types).
+    table = Snapshot.metadata.tables[Snapshot.__tablename__]
+    primary_key = session.exec(sa.insert(table), params=row).inserted_primary_key
+    assert primary_key is not None  # a single-row INSERT always has one
+    return primary_key[0]

@@ -84,5 +84,5 @@ def reset_learnt_history(session: Session, keys: Sequence[str]) -> int:
         .where(col(SourceState.endpoint_key).in_(list(dict.fromkeys(keys))))
         .values(**RESET_VALUES)
     )
-    result = session.execute(statement)
+    result = session.exec(statement)
     return int(result.rowcount or 0)

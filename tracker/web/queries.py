@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -184,7 +185,8 @@ def change_detail(engine: Engine, change_id: int) -> ChangeDetail | None:
             snapshot = session.exec(
                 select(Snapshot)
                 .where(Snapshot.id == change.snapshot_id)
-                .options(sa.orm.defer(Snapshot.raw_gz))
+                # SQLModel types the class attribute as its value (bytes); it is the column's attribute.
+                .options(sa.orm.defer(cast("sa.orm.InstrumentedAttribute[bytes]", Snapshot.raw_gz)))
             ).first()
             if snapshot is not None:
                 previous_id = session.exec(

@@ -56,7 +56,7 @@ def parse_name(name: str) -> tuple[date, date] | None:
 
 
 def language(value: str | None, config: Config) -> Lang:
-    return value if value in LANGUAGES else config.digest.language  # type: ignore[return-value]
+    return value if value in LANGUAGES else config.digest.language
 
 
 def list_periods(config: Config, engine: Engine, now: datetime) -> list[PeriodLink]:
