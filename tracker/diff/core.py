@@ -140,7 +140,7 @@ def _same_text(a: str, b: str) -> bool:
 
 def comparison_form(text: str) -> str:
     """What two blocks are compared by: normalised text, typography folded."""
-    return fold_typography(normalise_text(text))
+    return fold_typography(normalise_text(text), normalised=True)
 
 
 def _keyed_changes(old: list[Block], new: list[Block], typographic: list[BlockChange]) -> list[BlockChange]:

@@ -35,20 +35,24 @@ _TABLE = str.maketrans(
     }
 )
 _RUNS_OF_SPACE = re.compile(r"[ \t]+")
-_SPACE_BEFORE_PUNCT = re.compile(r" +([,.;:!?)\]])")
-_SPACE_AFTER_OPEN = re.compile(r"([(\[]) +")
+_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
+# Characters the table folds: a text with none of them skips the translation.
+_FOLDED = frozenset(chr(code) for code in _TABLE if isinstance(code, int))
 
 
-def fold_typography(text: str) -> str:
+def fold_typography(text: str, *, normalised: bool = False) -> str:
     """The comparison form of a text: NFKC (full-width forms), then every typographic variant folded to
-    one spelling, and spacing around punctuation made uniform. Line breaks are kept (they delimit units)."""
-    folded = unicodedata.normalize("NFKC", text).translate(_TABLE)
-    lines = []
-    for line in folded.split("\n"):
-        line = _RUNS_OF_SPACE.sub(" ", line).strip()
-        line = _SPACE_BEFORE_PUNCT.sub(r"\1", line)
-        lines.append(_SPACE_AFTER_OPEN.sub(r"\1", line))
-    return "\n".join(lines)
+    one spelling, and runs of spaces made one. Line breaks are kept (they delimit units).
+
+    normalised=True: the text is tracker.extract.normalise.normalise_text's output already (NFKC, runs of
+    white space collapsed), so only what that leaves is done."""
+    folded = text if normalised else unicodedata.normalize("NFKC", text)
+    translated = not folded.isascii() and not _FOLDED.isdisjoint(folded)
+    if translated:
+        folded = folded.translate(_TABLE)
+    if translated or not normalised:  # a folded space may now stand beside another
+        folded = _SPACE_AROUND_NEWLINE.sub("\n", _RUNS_OF_SPACE.sub(" ", folded)).strip(" ")
+    return folded
 
 
 def typographic_only(old: str, new: str) -> bool:

@@ -315,7 +315,12 @@ class Checker:
                 ctx.endpoint,
                 extraction,
                 recent_counts=json_ints(state.item_counts),
-                known_items=known_items(session, ctx.key),
+                # only a list that had a baseline can be renumbered: no query otherwise
+                known_items=(
+                    known_items(session, ctx.key)
+                    if state.baseline_done and isinstance(extraction, ItemsExtraction)
+                    else ()
+                ),
                 check=self.config.check,
                 key=ctx.key,
             )

@@ -282,9 +282,20 @@ def _header_signal(result: FetchResult) -> str | None:
     return None
 
 
-def _page_shape(result: FetchResult) -> PageShape | None:
+def _could_be_a_challenge(size: int, usual: int | None) -> bool:
+    """Challenge and block pages are small, or at least not the size of the endpoint's usual answer: a page
+    of its usual size (within a factor of two) is the page, and is not scanned for vendors' words (a 1 MB
+    legal text, checked every hour, would pay 15 scans of itself for nothing)."""
+    if size <= SMALL_BODY or not usual:
+        return True
+    return not usual * SMALLER_THAN_USUAL <= size <= usual / SMALLER_THAN_USUAL
+
+
+def _page_shape(result: FetchResult, usual: int | None = None) -> PageShape | None:
     """The shape of an HTML answer that could be a challenge; None for feeds, JSON, PDFs and plain pages."""
-    if not result.body or sniff_kind(result.body, result.content_type, result.final_url) != "html":
+    if not result.body or not _could_be_a_challenge(len(result.body), usual):
+        return None
+    if sniff_kind(result.body, result.content_type, result.final_url) != "html":
         return None
     lowered = result.body.lower()
     if not any(candidate in lowered for candidate in _CANDIDATES):
@@ -305,7 +316,7 @@ def classify_response(result: FetchResult, *, last_good_size: int | None, shrink
     waf = _header_signal(result)
     if waf:
         return Verdict(ResponseStatus.BLOCKED, ErrorClass.WAF, f"blocked (HTTP {code}): {waf}")
-    shape = _page_shape(result)
+    shape = _page_shape(result, last_good_size)
     if shape is not None:
         page = _waf_page(shape, last_good_size)
         if page:
