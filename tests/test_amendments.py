@@ -45,8 +45,22 @@ ANNEX_XIV = (
 )
 
 
+# The "amended by" table of a consolidated text, in the shape of the recorded "corrected by" table of the
+# same file (p.hd-modifiers, then one row per act: p.arrow a ►M1 and p.title-fam-member).
+AMENDED_BY = (
+    '<p class="hd-modifiers">Gewijzigd bij:</p><table><tr><td><p class="arrow"><a title="32026R1744">►M1</a>'
+    '</p></td><td><p class="title-fam-member"><a title="32026R1744">Verordening (EU) 2026/1744 van het '
+    "Europees Parlement en de Raad van 15 juli 2026</a></p></td></tr></table>"
+)
+
+
 def later_version() -> str:
     text = CONSOLIDATED.read_text("utf-8")
+    text = text.replace(
+        '<p class="hd-modifiers">Gerectificeerd bij:</p>',
+        AMENDED_BY + '<p class="hd-modifiers">Gerectificeerd bij:</p>',
+        1,
+    )
     assert text.count(ART_4_OLD) == 1 and text.count(ANNEX_III_OLD) == 1
     text = text.replace("“", "„")  # the later consolidation's opening quotation mark
     text = text.replace(ART_4_OLD, ART_4_NEW)
@@ -162,6 +176,10 @@ def test_a_new_consolidated_version_alerts_once_as_a_lawyers_note(
     assert change.headline.startswith("1 article amended (4), 1 inserted (4a), 0 deleted; Annex III amended")
     assert (change.added, change.changed, change.removed) == (2, 2, 0)  # typography is not counted
     assert "zoveel als mogelijk" in change.summary
+    # the act that amended the law, named first (the corrigenda were already in the previous version)
+    assert change.summary.splitlines()[0] == (
+        "Consolidates: M1 Verordening (EU) 2026/1744 van het Europees Parlement en de Raad van 15 juli 2026"
+    )
 
 
 def sparql(*celex_numbers: str) -> str:

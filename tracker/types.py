@@ -154,6 +154,9 @@ class DocumentExtraction:
     # What the page calls each link (url, anchor text): a new report on a page is announced by its name.
     # Not content (never hashed): a reworded anchor is no change of the document.
     link_titles: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # A consolidated text's list of the acts it consolidates ("M1 Regulation (EU) 2026/1744 …", "C1
+    # Corrigendum …"): what a new version's alert names. Not content (never hashed).
+    amendments: tuple[str, ...] = field(default=(), compare=False)
 
 
 Extraction = ItemsExtraction | DocumentExtraction

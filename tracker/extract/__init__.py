@@ -32,7 +32,7 @@ VERSIONS: dict[str, int] = {
     "document-html": 2,  # 2: selectors match the page as served, before its chrome is removed
     "document-pdf": 1,
     "legal-eurlex_oj": 1,
-    "legal-eurlex_consolidated": 1,
+    "legal-eurlex_consolidated": 2,  # 2: the list of the acts it consolidates
     "legal-formex": 1,
     "legal-lawgokr": 1,
 }

@@ -146,6 +146,26 @@ def _version(root: Element, text: str, consolidated: bool) -> str | None:
     return None
 
 
+def _amendments(root: Element) -> tuple[str, ...]:
+    """A consolidated text's own list of what it consolidates: after "Amended by:" / "Gewijzigd bij:" /
+    "Corrected by:" (`p.hd-modifiers`), a table row per act: its marker (►M1, ►C2) and its title.
+    ("M1 Regulation (EU) 2026/1744 …", "C2 Corrigendum, OJ L 90343, 4.5.2026")."""
+    found: list[str] = []
+    for row in root.xpath(
+        "//p[contains(concat(' ', normalize-space(@class), ' '), ' hd-modifiers ')]"
+        "/following-sibling::table[1]//tr"
+    ):
+        markers = row.xpath(".//p[contains(@class, 'arrow')]//a")
+        titles = row.xpath(".//p[contains(@class, 'title-fam-member')]")
+        if not markers or not titles:
+            continue
+        marker = clean_text(markers[0].text_content()).lstrip("►▼ ").strip()
+        title = clean_text(titles[0].text_content())
+        if marker and title:
+            found.append(f"{marker} {title}")
+    return tuple(dict.fromkeys(found))
+
+
 def extract_eurlex_html(decoded: DecodedBody, consolidated: bool) -> DocumentExtraction:
     root = parse_html(decoded.text)
     blocks = legal_blocks_from_html(root)
@@ -156,5 +176,8 @@ def extract_eurlex_html(decoded: DecodedBody, consolidated: bool) -> DocumentExt
     if not any(b.key.startswith("art_") for b in blocks):
         raise ExtractionError("no EUR-Lex articles found (div.eli-subdivision#art_*)")
     return DocumentExtraction(
-        blocks=tuple(blocks), title=_title(root), version=_version(root, decoded.text, consolidated)
+        blocks=tuple(blocks),
+        title=_title(root),
+        version=_version(root, decoded.text, consolidated),
+        amendments=_amendments(root) if consolidated else (),
     )

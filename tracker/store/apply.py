@@ -403,6 +403,10 @@ def apply_document(
             act_header(title=title, url=url, version=extraction.version, consolidated=consolidated) or title
         )
         headline, summary = summary_line(diff), "\n".join(unit_lines(diff))
+        # The acts this version consolidates that the previous one did not: what amended the law.
+        new_acts = [act for act in extraction.amendments if act not in set(previous.amendments)]
+        if new_acts:
+            summary = "\n".join([f"Consolidates: {act}" for act in new_acts] + [summary])
     out.new_changes.append(
         _change(
             ctx,

@@ -55,6 +55,7 @@ def extraction_to_json(extraction: Extraction) -> str:
             "version": extraction.version,
             "links": list(extraction.links),
             "link_titles": [list(pair) for pair in extraction.link_titles],
+            "amendments": list(extraction.amendments),
             "blocks": [[b.key, b.label, b.text] for b in extraction.blocks],
         }
     else:
@@ -74,5 +75,6 @@ def extraction_from_json(text: str) -> Extraction:
             version=data.get("version"),
             links=tuple(data.get("links") or ()),
             link_titles=tuple((str(url), str(text)) for url, text in data.get("link_titles") or ()),
+            amendments=tuple(str(a) for a in data.get("amendments") or ()),
         )
     raise ValueError(f"not a stored extraction (type {kind!r})")
