@@ -15,6 +15,9 @@ from tracker.cli.watch import parse_watch_list, source_id
 from tracker.config import load_config
 from tracker.specs import DocumentParser, FeedParser
 
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
+
 PAGE_V1 = """<html><head><title>Notices</title><script>var t = 1;</script></head><body>
 <nav><a href="/">Home</a></nav><main id="content"><ul class="news"><li>First notice</li>
 <li>Second notice</li></ul></main><footer>Build 1</footer></body></html>"""

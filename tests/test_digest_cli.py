@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -27,6 +28,9 @@ from tests.digest_support import (
     write_config,
 )
 from tracker.store.db import make_engine
+
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
 
 SEOUL = ZoneInfo("Asia/Seoul")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",

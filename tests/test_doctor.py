@@ -19,6 +19,9 @@ from tests.cli_support import run_tracker
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import SAMPLES
 
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
+
 WAF_STUB = SAMPLES / "eu/eurlex_legal-content_aws_waf_challenge_stub.html"
 
 # Dates out of order on purpose: the newest item is the second one listed. Its title carries a stray rich

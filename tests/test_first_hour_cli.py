@@ -17,6 +17,9 @@ from tests.fixture_server import FixtureServer, Resp
 from tests.test_check_e2e import ITEMS_V1, feed
 from tests.test_cli import tracker
 
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
+
 
 def closed_port() -> int:
     """A loopback port nothing listens on (bound, then released)."""

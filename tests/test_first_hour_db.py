@@ -12,6 +12,9 @@ import pytest
 
 from tests.test_cli import tracker
 
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
+
 
 def write_config(tmp_path: Path, database: Path) -> Path:
     path = tmp_path / "config.toml"

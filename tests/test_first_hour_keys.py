@@ -7,10 +7,15 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import SAMPLES
 from tests.test_cli import tracker
 from tracker.redact import REDACTED
+
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
 
 ACT = SAMPLES / "kr" / "lawgokr_ai_basic_act_lawService_21311.xml"
 KEY = "my-oc-key-4711"

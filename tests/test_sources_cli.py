@@ -7,9 +7,14 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.cli_support import run_tracker
 from tests.fixture_server import FixtureServer, Resp, file_resp
 from tests.paths import FIXTURES, SAMPLES
+
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
 
 CAC = SAMPLES / "cac/trimmed"
 

@@ -12,6 +12,7 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -20,6 +21,9 @@ from tests.fixture_server import FixtureServer, Resp
 from tests.test_check_e2e import feed
 from tracker.store.db import make_engine
 from tracker.store.models import Item, SourceState
+
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
 
 NEWS, OTHER = "testreg/news", "testreg/other"
 RSS = "application/rss+xml"

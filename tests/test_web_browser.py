@@ -29,6 +29,9 @@ from tracker.store.models import Change
 from tracker.web import change_url
 from tracker.web.server import WebServer, make_server
 
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[WebServer, dict[str, int], str]]:

@@ -9,10 +9,14 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from tests.fixture_server import FixtureServer, Resp
 from tests.service_support import ServiceProcess, clean_env, wait_until, write_config
 from tests.web_support import HOSTILE_TITLE, now_utc, seed_web
+
+# Real `tracker` processes (or a browser): seconds each, outside the fast run.
+pytestmark = pytest.mark.slow
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><guid>a1</guid><title>Guidance on artificial intelligence</title><link>https://reg.example/a1</link></item>

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -16,6 +18,10 @@ from tracker.cli.common import (
     open_database,
     setup_logging,
 )
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 @app.command()
@@ -33,7 +39,7 @@ def web(
     """Serve the read-only web view (changes, diffs, sources, roundups) of the database until Ctrl-C."""
     config = load(config_path)
     setup_logging("INFO")
-    from tracker.service.health import ListenError, parse_listen
+    from tracker.net.listen import ListenError, parse_listen
     from tracker.web.server import WebConfigError, make_server
 
     try:
@@ -47,6 +53,10 @@ def web(
         fail(str(exc))
     except ListenError as exc:
         fail(str(exc), EXIT_FAILED)
+    # Ctrl-C and SIGTERM stop it even when the shell that started it ignores SIGINT (a background job)
+    # or a container manager sends SIGTERM: both end serve_forever through KeyboardInterrupt.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _interrupt)
     err_console.print(f"web view on {server.url}/changes (Ctrl-C stops it)", markup=False)
     try:
         server.serve_forever()
