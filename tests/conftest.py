@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 import sqlalchemy as sa
 
+from tests.fake_slack import FakeSlack
 from tests.fixture_server import FixtureServer
 from tests.service_support import ServiceProcess
 
@@ -84,3 +85,17 @@ def services() -> Iterator[list[ServiceProcess]]:
     yield started
     for service in started:
         service.close()
+
+
+@pytest.fixture
+def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
+    """A fake Slack Web API on 127.0.0.1 (#ai-regulation, #ops), reached with a bot token: the alert
+    tests' Slack. A test file may define its own `fake` for another set-up."""
+    for name in ("SLACK_WEBHOOK_URL", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    server = FakeSlack(channels=["ai-regulation", "ops"]).start()
+    monkeypatch.setenv("SLACK_BOT_TOKEN", server.token)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -9,7 +9,6 @@ alert is sent twice. The same holds for a burst across sources after a Slack out
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -30,18 +29,6 @@ from tracker.store.models import Change, utcnow
 
 RSS_TYPE = "application/rss+xml"
 BASELINE = [(1, "Annual report of the authority", "The yearly report.")]
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    for name in ("SLACK_WEBHOOK_URL", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    server = FakeSlack(channels=["ai-regulation", "ops"]).start()
-    monkeypatch.setenv("SLACK_BOT_TOKEN", server.token)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def ai_item(n: int) -> tuple[int, str, str]:

@@ -9,7 +9,6 @@ everything goes there and recoveries are broadcast in it, as before).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,18 +25,6 @@ from tracker.store.db import make_engine
 
 ENDPOINTS = 12
 RSS_TYPE = "application/rss+xml"
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    for name in ("SLACK_WEBHOOK_URL", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    server = FakeSlack(channels=["ai-regulation", "ops"]).start()
-    monkeypatch.setenv("SLACK_BOT_TOKEN", server.token)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def deploy_config(server: FixtureServer, fake: FakeSlack, **slack: Any) -> Config:

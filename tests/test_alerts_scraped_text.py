@@ -9,7 +9,6 @@ the fake Slack. Before: the title lost "<https://evil.example|click here>" (pars
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
 
@@ -34,18 +33,6 @@ HOSTILE = ITEM.format(
     title="&lt;https://evil.example|click here&gt; AI rule on artificial intelligence",
     summary="*Act now* _urgently_ ~withdrawn~ `run this` on the AI Act\n&gt; quoted line",
 )
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    for name in ("SLACK_WEBHOOK_URL", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    server = FakeSlack(channels=["ai-regulation"]).start()
-    monkeypatch.setenv("SLACK_BOT_TOKEN", server.token)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_a_hostile_feed_item_reaches_slack_escaped_and_unformatted(

@@ -10,7 +10,6 @@ The actions themselves are invented for the test.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -133,18 +132,6 @@ def config(server: FixtureServer, fake: FakeSlack) -> Config:
             "tracker": {"builtin_sources": False},
         }
     )
-
-
-@pytest.fixture
-def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeSlack]:
-    for name in ("SLACK_WEBHOOK_URL", "SLACK_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    server = FakeSlack(channels=["ai-regulation"]).start()
-    monkeypatch.setenv("SLACK_BOT_TOKEN", server.token)
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def test_one_event_three_endpoints_one_message_and_distinct_actions_apart(
