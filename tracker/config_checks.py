@@ -4,11 +4,16 @@ the file: the database URL and the keys of sources that need the user's own (law
 from __future__ import annotations
 
 import os
+from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
-    from tracker.specs import SourceSpec
+    from pydantic import ValidationError
+
+    from tracker.config import Config
+    from tracker.specs import EndpointSpec, SourceSpec
 
 
 class ConfigError(Exception):
@@ -113,3 +118,82 @@ def with_key(spec: SourceSpec) -> SourceSpec:
         for e in spec.endpoints
     )
     return spec.model_copy(update={"endpoints": endpoints})
+
+
+def format_error(path: Path, exc: ValidationError) -> str:
+    lines = [f"{path}: invalid configuration"]
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"] if not str(p).startswith("function-"))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key; check the spelling against the configuration reference in README.md"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        lines.append(f"  {key}: {msg}")
+    return "\n".join(lines)
+
+
+def questionable_settings(path: Path, config: Config) -> list[str]:
+    """Settings that work but probably do not do what was meant."""
+    jitter = config.check.jitter
+    short = [
+        spec.id
+        for spec in config.enabled_sources()
+        if not (config.sources.get(spec.id) and config.sources[spec.id].cron)
+        and config.source_interval(spec) < jitter
+    ]
+    if not short:
+        return []
+    return [
+        f"{path}: check.jitter ({jitter:g}s) is longer than the interval of {', '.join(short)}: their "
+        "checks may start a whole interval late and bunch up; lower [check].jitter or raise the interval"
+    ]
+
+
+def check_references(path: Path, config: Config) -> None:
+    """Keys that name sources or endpoints must name real ones."""
+    from sources import builtin_sources
+
+    builtins = builtin_sources()
+    known = {s.id: s for s in [*builtins, *config.custom_sources]}
+    custom_ids = Counter(s.id for s in config.custom_sources)
+    builtin_ids = {s.id for s in builtins}
+    for sid, times in custom_ids.items():
+        if times > 1 or sid in builtin_ids:
+            raise ConfigError(
+                f"{path}: custom_sources: id {sid!r} is used twice; give each source its own id"
+            )
+    for sid, override in config.sources.items():
+        if sid not in known:
+            raise ConfigError(
+                f"{path}: sources.{sid}: unknown source; known sources are {', '.join(sorted(known))}"
+            )
+        endpoint_ids = {e.id for e in known[sid].endpoints}
+        for eid in override.endpoints:
+            if eid not in endpoint_ids:
+                raise ConfigError(
+                    f"{path}: sources.{sid}.endpoints.{eid}: unknown endpoint; "
+                    f"{sid} has {', '.join(sorted(endpoint_ids))}"
+                )
+    for source in config.custom_sources:
+        for endpoint in source.endpoints:
+            if "{" not in endpoint.url:
+                try:
+                    check_http_url(endpoint.url)
+                except ValueError as exc:
+                    raise ConfigError(
+                        f"{path}: custom_sources.{source.id}.endpoints.{endpoint.id}.url: {exc}"
+                    ) from None
+            check_selectors(path, f"custom_sources.{source.id}.endpoints.{endpoint.id}", endpoint)
+
+
+def check_selectors(path: Path, key: str, endpoint: EndpointSpec) -> None:
+    """A selector outside the supported CSS subset stops the load, not a check hours later."""
+    # Lazy: cssselect is needed only by a config that declares its own sources (see test_import_cost).
+    from tracker.extract.selectors import UnsupportedSelector, declared_selectors, to_xpath
+
+    for where, selector in declared_selectors(endpoint):
+        try:
+            to_xpath(selector)
+        except UnsupportedSelector as exc:
+            raise ConfigError(f"{path}: {key}.{where}: {exc}") from None
