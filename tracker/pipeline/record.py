@@ -26,11 +26,11 @@ from tracker.store.apply import (
     StoreOutcome,
     age_missing_items,
     already_alerted,
-    apply_document,
     apply_items,
     known_items,
     lock_state,
 )
+from tracker.store.apply_document import apply_document
 from tracker.store.events import change_identifiers, find_event
 from tracker.store.models import Change
 from tracker.store.snapshots import previous_extraction, record_snapshot

@@ -1,14 +1,13 @@
-"""Store stage: apply one endpoint's extraction to the database in one transaction.
+"""Store stage: apply one endpoint's list of items to the database, in the caller's transaction.
 
-Called by pipeline.check for every good response. Decides baseline vs. change, writes snapshots, items,
-changes and (through tracker.alerts.outbox) the alerts, and updates endpoint health. Nothing here fetches.
+Called by tracker.pipeline.record for every good response: new, changed and removed items become Item
+rows and Change rows (documents: tracker.store.apply_document). Nothing here fetches.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,16 +15,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from tracker.diff.acts import act_header
-from tracker.diff.core import diff_documents, diff_items
-from tracker.diff.legal_note import is_legal, summary_line, unit_lines
+from tracker.diff.core import diff_items
 from tracker.extract.normalise import item_hash
 from tracker.specs import EndpointSpec, SourceSpec
-from tracker.store.events import change_identifiers_for_document
 from tracker.store.models import Change, Item, SourceState
 from tracker.types import (
     ChangeKind,
-    DocumentExtraction,
     ExtractedItem,
     ItemsExtraction,
     KnownItem,
@@ -130,7 +125,7 @@ def _item_row(
     )
 
 
-def _change(ctx: EndpointContext, kind: ChangeKind, now: datetime, **fields: object) -> Change:
+def new_change(ctx: EndpointContext, kind: ChangeKind, now: datetime, **fields: object) -> Change:
     return Change(
         endpoint_key=ctx.key,
         source_id=ctx.source.id,
@@ -288,7 +283,7 @@ def age_missing_items(session: Session, ctx: EndpointContext, now: datetime) -> 
 
 
 def _removed_change(ctx: EndpointContext, row: Item, now: datetime) -> Change:
-    return _change(
+    return new_change(
         ctx,
         ChangeKind.REMOVED_ITEM,
         now,
@@ -334,7 +329,7 @@ def _item_change(
     diff: str,
     headline: str = "",
 ) -> Change:
-    return _change(
+    return new_change(
         ctx,
         kind,
         now,
@@ -359,99 +354,3 @@ def _text_diff(before: str, after: str) -> str:
     return "\n".join(
         difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm="")
     )
-
-
-def apply_document(
-    session: Session,
-    ctx: EndpointContext,
-    state: SourceState,
-    extraction: DocumentExtraction,
-    previous: DocumentExtraction | None,
-    judge: Callable[[], tuple[Relevance, str]],
-    url: str,
-    now: datetime,
-) -> StoreOutcome:
-    """`judge` gives relevance and document type; asked only when there is a change to label (a
-    baseline never is one, and the first classification builds the term matchers)."""
-    out = StoreOutcome(items=len(extraction.blocks))
-    if not state.baseline_done or previous is None:
-        out.baseline = True
-        return out
-    diff = diff_documents(previous.blocks, extraction.blocks)
-    if diff.is_empty:
-        return out
-    out.document_changed = True
-    relevance, doc_type = judge()
-    title = extraction.title or previous.title or ctx.endpoint.id
-    headline, summary = diff.headline(), _added_text_first(diff)
-    new_documents = _added_documents(previous, extraction)
-    if new_documents and not is_legal(diff):
-        # A page that gains a report is news about the report: lead with its name and link, the page as
-        # context (the diff stays in full below).
-        first_url, first_title = new_documents[0]
-        page = title
-        title = first_title
-        url = first_url
-        more = f" and {len(new_documents) - 1} more" if len(new_documents) > 1 else ""
-        headline = f"new document on “{page}”{more}"
-        summary = "\n".join(f"{name}: {link}" for link, name in new_documents[:8])
-    elif is_legal(diff):  # a lawyer's note: the act by name and version, counts by kind, the words changed
-        consolidated = getattr(ctx.endpoint.parser, "dialect", "") == "eurlex_consolidated" or bool(
-            _CONSOLIDATED_URL.search(url)
-        )
-        title = (
-            act_header(title=title, url=url, version=extraction.version, consolidated=consolidated) or title
-        )
-        headline, summary = summary_line(diff), "\n".join(unit_lines(diff))
-        # The acts this version consolidates that the previous one did not: what amended the law.
-        new_acts = [act for act in extraction.amendments if act not in set(previous.amendments)]
-        if new_acts:
-            summary = "\n".join([f"Consolidates: {act}" for act in new_acts] + [summary])
-    out.new_changes.append(
-        _change(
-            ctx,
-            ChangeKind.DOCUMENT_CHANGED,
-            now,
-            document_key=ctx.key,
-            title=title,
-            url=url[:2048],
-            doc_type=doc_type,
-            relevance=relevance.label.value,
-            relevance_score=relevance.score,
-            matched=json.dumps(list(relevance.matched), ensure_ascii=False),
-            headline=headline,
-            diff=diff.unified,
-            added=diff.added,
-            removed=diff.removed,
-            changed=diff.changed,
-            summary=summary,
-            # a page's identity for event grouping: the documents it gained, not its own URL
-            identifiers=json.dumps(
-                change_identifiers_for_document(title, url, summary, [link for link, _ in new_documents]),
-                ensure_ascii=False,
-            ),
-        )
-    )
-    return out
-
-
-def _added_documents(previous: DocumentExtraction, current: DocumentExtraction) -> list[tuple[str, str]]:
-    """Document links the page did not have before, with what the page calls them (or the file name)."""
-    from tracker.extract.links import filename_title
-
-    before = set(previous.links)
-    names = dict(current.link_titles)
-    return [(link, names.get(link) or filename_title(link)) for link in current.links if link not in before]
-
-
-_CONSOLIDATED_URL = re.compile(r"\b0\d{4}[A-Z]{1,2}\d{4}-\d{8}")
-
-
-def _added_text_first(diff) -> str:  # type: ignore[no-untyped-def]
-    """A short 'what changed' for alerts and the digest: added text first, then changed, then removed."""
-    order = {"added": 0, "changed": 1, "removed": 2}
-    parts = []
-    for c in sorted(diff.changes, key=lambda c: order.get(c.op, 3))[:8]:
-        text = c.new if c.op != "removed" else c.old
-        parts.append(f"{c.label} {c.op}: {text[:300]}")
-    return "\n".join(parts)
