@@ -29,7 +29,7 @@ VERSIONS: dict[str, int] = {
     "json": 2,  # 2: keep_if drops entries whose id does not match
     "html_list": 2,  # 2: lxml + compiled selectors instead of BeautifulSoup
     "links": 2,
-    "document-html": 2,  # 2: selectors match the page as served, before its chrome is removed
+    "document-html": 3,  # 3: .odp and .epub links are attachments too; 2: selectors on the page as served
     "document-pdf": 1,
     "legal-eurlex_oj": 1,
     "legal-eurlex_consolidated": 2,  # 2: the list of the acts it consolidates

@@ -14,7 +14,7 @@ from tracker.extract.html_text import BLOCK_TAGS, HIDDEN_TEXT, element_text, hid
 from tracker.extract.markup import Element
 from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.extract.textflow import LineBuilder, finish_lines
-from tracker.extract.urls import absolute_url
+from tracker.extract.urls import DOCUMENT_EXTENSIONS, absolute_url
 from tracker.extract.volatile import in_volatile_part, volatile_parts
 from tracker.specs import DocumentParser
 from tracker.types import Block, DecodedBody, DocumentExtraction, ExtractionError
@@ -23,11 +23,11 @@ _CELL_TAGS = frozenset({"td", "th"})
 _PARAGRAPH_BLOCKS = BLOCK_TAGS - _CELL_TAGS
 # Attachments worth listing: office/PDF files, and extension-less download endpoints (CAC's
 # /cms/pub/interact/downloadfile.jsp?filepath=…&fText=…).
-_EXTENSIONS = r"pdf|docx?|xlsx?|odt|ods|rtf|pptx?|zip|csv|txt|wps|ofd"
-_DOCUMENT_LINK = re.compile(rf"\.({_EXTENSIONS})($|[?#])|download", re.IGNORECASE)
+
+_DOCUMENT_LINK = re.compile(rf"\.({DOCUMENT_EXTENSIONS})($|[?#])|download", re.IGNORECASE)
 # What an href must contain to become such a link once joined and cleaned: the clean-up drops and sorts
 # query parameters, which can bring "x.pdf" from before an "&" to the end.
-_MAY_BECOME_DOCUMENT_LINK = re.compile(rf"\.({_EXTENSIONS})($|[?#&])|download", re.IGNORECASE)
+_MAY_BECOME_DOCUMENT_LINK = re.compile(rf"\.({DOCUMENT_EXTENSIONS})($|[?#&])|download", re.IGNORECASE)
 
 
 def paragraph_blocks(lines: list[str]) -> tuple[Block, ...]:

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from tracker.extract.html_text import element_text, parse_page
 from tracker.extract.normalise import clean_text, strip_tracking_query
-from tracker.extract.urls import absolute_url, stable_id_for
+from tracker.extract.urls import DOCUMENT_EXTENSIONS, absolute_url, stable_id_for
 from tracker.extract.volatile import volatile_parts
 from tracker.specs import LinksParser
 from tracker.types import DecodedBody, Evidence, ExtractedItem, ExtractionError, ItemsExtraction
@@ -27,7 +27,7 @@ def filename_title(url: str) -> str:
 
 
 # What a link to a document looks like whatever the site's file layout: a document's file extension.
-DOCUMENT_LINK = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|epub|zip)$", re.IGNORECASE)
+DOCUMENT_LINK = re.compile(rf"\.({DOCUMENT_EXTENSIONS})$", re.IGNORECASE)
 
 
 def extract_links(decoded: DecodedBody, spec: LinksParser, base_url: str) -> ItemsExtraction:

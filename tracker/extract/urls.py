@@ -23,3 +23,8 @@ def stable_id_for(url: str, id_pattern: str | None) -> str:
         if m is not None:
             return m.group(1) if m.groups() else m.group(0)
     return strip_tracking_query(url)
+
+
+# The file types a link to a document ends in, whatever the site's file layout (attachments of a page,
+# the document links a links endpoint counts beside the ones its pattern matches).
+DOCUMENT_EXTENSIONS = r"pdf|docx?|xlsx?|odt|ods|odp|rtf|pptx?|zip|csv|txt|wps|ofd|epub"
