@@ -99,16 +99,25 @@ status_ok() {
     | "$WORK/venv/bin/python" -c 'import json, sys
 picture = json.load(sys.stdin)
 row = next(e for e in picture["endpoints"] if e["endpoint"] == "recipe/news")
-sys.exit(0 if picture["scheduler"]["running"] and row["status"] == "ok" and row["last_success"] else 1)'
+# A later check of the unchanged feed answers 304 and records not_modified: healthy as well.
+sys.exit(0 if picture["scheduler"]["running"] and row["status"] in ("ok", "not_modified") and row["last_success"] else 1)'
+}
+waiting_for() {  # which of the conditions still fails, for the failure message
+  local missing=""
+  grep -q "check recipe/news status=ok" "$WORK/tracker.log" || missing="$missing a completed check;"
+  probe /healthz || missing="$missing /healthz;"
+  probe /readyz || missing="$missing /readyz;"
+  status_ok || missing="$missing tracker status ($(TRACKER_CONFIG="$WORK/etc/config.toml" "$WORK/venv/bin/tracker" status --json 2>&1 | tail -c 600));"
+  printf '%s' "$missing"
 }
 
 deadline=$((SECONDS + 90))
 until grep -q "check recipe/news status=ok" "$WORK/tracker.log" && probe /healthz && probe /readyz && status_ok; do
   kill -0 "$TRACKER_PID" 2>/dev/null || die "tracker run exited early"
-  [ "$SECONDS" -lt "$deadline" ] || die "no completed check, /readyz or tracker status within 90 s"
+  [ "$SECONDS" -lt "$deadline" ] || die "within 90 s, still missing:$(waiting_for)"
   sleep 1
 done
-say "a check completed; /healthz and /readyz answer; tracker status shows recipe/news ok"
+say "a check completed; /healthz and /readyz answer; tracker status shows recipe/news healthy"
 
 kill -TERM "$TRACKER_PID"
 set +e
