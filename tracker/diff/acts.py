@@ -35,7 +35,7 @@ KNOWN_ACTS: tuple[Act, ...] = (
 
 # A CELEX number: sector digit, year, type, number ("32024R1689"; consolidated "02024R1689-20260727").
 _CELEX = re.compile(r"\b[0-9](\d{4}[A-Z]{1,2}\d{4})")
-_MONTHS = [
+MONTHS = [
     "January",
     "February",
     "March",
@@ -79,7 +79,7 @@ def version_date(version: str | None) -> date | None:
 
 
 def english_date(day: date) -> str:
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def act_header(*, title: str, url: str, version: str | None, consolidated: bool) -> str | None:

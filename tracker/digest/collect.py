@@ -27,6 +27,7 @@ from tracker.digest.i18n import (
     Lang,
     headline_parts,
     jurisdiction_group,
+    translate_note,
     translate_op_prefixes,
 )
 from tracker.digest.sentences import lead
@@ -134,7 +135,10 @@ class Digest:
 
 # A legal text's note ("3 articles amended (4, 5, 7), 1 inserted (4a), 0 deleted; Annex III amended; …",
 # tracker.diff.legal_note) is one statement: never split at its commas.
-_LEGAL_NOTE = re.compile(r"^(?:\d+ articles? amended|Annex|no substantive change|typography only)")
+_LEGAL_NOTE = re.compile(
+    r"^(?:\d+ articles? amended|Annex|\d+ recitals? changed|\d+ other units? changed|no substantive change"
+    r"|typography only)"
+)
 
 
 def _merge_headlines(changes: list[Change]) -> list[str]:
@@ -178,7 +182,9 @@ def _entry(changes: list[Change], lang: Lang, tz: ZoneInfo) -> Entry:
     published = next((c.published_at for c in reversed(changes) if c.published_at), None)
     when = as_utc(published or newest.detected_at)
     summary = newest.summary or ""
-    text = translate_op_prefixes(summary, lang) if kind == ChangeKind.DOCUMENT_CHANGED else summary
+    text = summary
+    if kind == ChangeKind.DOCUMENT_CHANGED:
+        text = translate_note(newest.headline or "", translate_op_prefixes(summary, lang), lang)
     group = jurisdiction_group(newest.jurisdiction)
     return Entry(
         document_key=newest.document_key,

@@ -2,7 +2,8 @@
 
 Only words we write ourselves live here; titles, summaries and article labels come from the sources and
 are shown as they are. The op words of a document diff headline ("Article 5 changed, Article 112a added")
-are ours too (tracker.types.DocumentDiff.headline writes them), so they are translated here.
+are ours too (tracker.types.DocumentDiff.headline writes them), so they are translated here, and so is a
+legal text's note (tracker.diff.legal_note, read back by tracker.diff.legal_note_ko).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from datetime import date
 from typing import Literal
 
 from tracker.alerts.render import DOC_TYPE_LABELS
+from tracker.diff.acts import MONTHS
+from tracker.diff.legal_note_ko import is_summary_line, note_text_ko, summary_line_ko
 
 Lang = Literal["ko", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ko", "en")
@@ -206,18 +209,24 @@ def headline_parts(headline: str) -> list[str]:
 
 
 def translate_headline(parts: list[str], lang: Lang) -> str:
-    """['Article 5 changed', 'and 3 more'] -> 'Article 5 변경, 외 3건' (labels kept as written)."""
+    """['Article 5 changed', 'and 3 more'] -> 'Article 5 변경, 외 3건' (labels kept as written); a legal
+    text's note whole ('1 article amended (4), …' -> '조문 1개 개정(4), …', tracker.diff.legal_note_ko)."""
     out = []
+    notes = 0
     for part in parts:
         more = _MORE_PART.match(part)
         op = _HEADLINE_PART.match(part)
-        if more:
+        if is_summary_line(part):  # before the op words: a note can end in "changed"
+            notes += 1
+            out.append(summary_line_ko(part) if lang == "ko" else part)
+        elif more:
             out.append(word("more", lang).format(n=more.group("n")))
         elif op:
             out.append(f"{op.group('label')} {_OPS[lang][op.group('op')]}")
         else:
             out.append(part)
-    return ", ".join(out)
+    # Notes of successive versions, oldest first: each is a sentence with commas of its own.
+    return (" → " if notes == len(out) > 1 else ", ").join(out)
 
 
 def item_update(headline: str, lang: Lang) -> str:
@@ -228,3 +237,27 @@ def item_update(headline: str, lang: Lang) -> str:
 def translate_op_prefixes(text: str, lang: Lang) -> str:
     """'Article 5 changed: …' lines of a document change summary -> 'Article 5 (변경): …'."""
     return _OP_PREFIX.sub(lambda m: f"{m.group('label')} ({_OPS[lang][m.group('op')]}): ", text)
+
+
+def translate_note(headline: str, summary: str, lang: Lang) -> str:
+    """A legal text's unit lines (its headline is a lawyer's note) in Korean for "ko"; else unchanged."""
+    if lang == "ko" and is_summary_line(headline):
+        return note_text_ko(summary)
+    return summary
+
+
+# tracker.diff.acts.act_header: "AI Act (Reg. 2024/1689): consolidated version of 27 July 2026" is ours.
+_ACT_HEADER = re.compile(
+    r"(?P<act>.+ \([^()]+\)): (?P<kind>consolidated version|text) of (?P<day>\d{1,2}) (?P<month>[A-Z][a-z]+) "
+    r"(?P<year>\d{4})"
+)
+
+
+def translate_act_header(title: str, lang: Lang) -> str:
+    """A legal text's header in the digest's language ('…: consolidated version of 27 July 2026' ->
+    '…: 2026년 7월 27일 통합본'); any other title as it is."""
+    found = _ACT_HEADER.fullmatch(title)
+    if lang != "ko" or found is None or found["month"] not in MONTHS:
+        return title
+    day = f"{found['year']}년 {MONTHS.index(found['month']) + 1}월 {int(found['day'])}일"
+    return f"{found['act']}: {day} {'통합본' if found['kind'] == 'consolidated version' else '본문'}"

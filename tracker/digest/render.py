@@ -34,6 +34,7 @@ from tracker.digest.i18n import (
     jurisdiction_name,
     kind_name,
     opening_line,
+    translate_act_header,
     translate_headline,
     word,
 )
@@ -71,9 +72,12 @@ def entry_view(entry: Entry, lang: Lang) -> EntryView:
         what = translate_headline(entry.headline, lang)
     elif entry.kind == ChangeKind.CHANGED_ITEM and entry.headline:
         what = ", ".join(item_update(h, lang) for h in entry.headline)
+    title = entry.title
+    if entry.kind == ChangeKind.DOCUMENT_CHANGED:
+        title = translate_act_header(title, lang)
     return EntryView(
-        title=one_line(entry.title) or "(untitled)",
-        title_lang=script_language(entry.title, entry.language),
+        title=one_line(title) or "(untitled)",
+        title_lang=script_language(title, entry.language),
         translated_title=one_line(entry.translated_title) or None,
         meta=" · ".join(m for m in meta if m),
         what_changed=one_line(what) or None,
