@@ -4,6 +4,8 @@
 
 Seeds a fresh SQLite database with tests/web_support.py's rows, serves it on 127.0.0.1 and points
 Debian's headless Chromium at each page; the digest is shot as the e-mail file a reader receives.
+Korean and Chinese text needs CJK fonts (Debian: `apt-get install fonts-noto-cjk`); without them the
+shots show empty boxes where the Hangul and Hanzi should be: check the PNGs before committing them.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Engine
 from tests.digest_support import ARTICLE_5, change, fortnight
 from tracker.config import Config
 from tracker.diff.core import diff_documents
-from tracker.diff.legal_note import summary_line
+from tracker.diff.legal_note import summary_line, unit_lines
 from tracker.store.db import make_engine, transaction
 from tracker.store.models import Alert, Snapshot, SourceState
 from tracker.types import Block
@@ -97,8 +97,8 @@ def seed_web(db_url: str, now: datetime) -> dict[str, int]:
             kind="document_changed", document_key="eu_ai_act/consolidated_text",
             title="Regulation (EU) 2024/1689 (Artificial Intelligence Act)",
             url=AI_ACT_URL, jurisdiction="EU", regulator="EUR-Lex", doc_type="law", relevance="ai_rule",
-            headline=diff.headline(), summary=summary_line(diff), diff=diff.unified, added=diff.added,
-            changed=diff.changed, removed=diff.removed, snapshot_id=second.id,
+            headline=summary_line(diff), summary="\n".join(unit_lines(diff)), diff=diff.unified,
+            added=diff.added, changed=diff.changed, removed=diff.removed, snapshot_id=second.id,
         )  # fmt: skip
         updated = change(
             now, 0.5, endpoint_key="eu_edpb/news", source_id="eu_edpb", kind="changed_item",
