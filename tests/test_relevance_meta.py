@@ -175,7 +175,35 @@ def test_declared_ai_endpoint_still_reads_the_kind() -> None:
     assert relevance.label is RelevanceLabel.AI_ENFORCEMENT
     assert relevance.matched[0] == "declared by the source"
     plain = ExtractedItem(stable_id="y", title="Workado, LLC, In the Matter of", url="https://www.ftc.gov/x")
-    assert topic(plain)[0].is_ai  # declared AI, whatever the words
+    assert topic(plain)[0].label is RelevanceLabel.AI_OTHER  # declared AI, whatever the words
+    # The same case under the FTC's cases and proceedings: a case the FTC brought.
+    case = ExtractedItem(
+        stable_id="z",
+        title="Workado, LLC, In the Matter of",
+        url="https://www.ftc.gov/legal-library/browse/cases-proceedings/workado-matter",
+    )
+    relevance, _ = topic(case)
+    assert relevance.label is RelevanceLabel.AI_ENFORCEMENT
+    assert "url=FTC cases and proceedings" in relevance.matched
+
+
+def test_declared_ai_items_take_their_kind_from_the_words_but_never_from_a_hint() -> None:
+    """On an AI body's page the words decide the kind (a basic plan is a rule, an order that bans is
+    enforcement); a hint that names a kind on an ordinary endpoint ("policy") leaves it other, and nothing
+    makes it not_ai."""
+
+    def declared(title: str, language: str = "en") -> RelevanceLabel:
+        return CLASSIFIER.classify(title, language=language, assume_ai=True).label
+
+    assert declared("人工知能基本計画（第2期）（案）", "ja") is RelevanceLabel.AI_RULE
+    assert declared("FTC Order Bans Company From Making Unsupported Claims About Its Chatbot") is (
+        RelevanceLabel.AI_ENFORCEMENT
+    )
+    tracking = "Tracking national AI policies: new entries from 12 countries"
+    assert _label(tracking) is RelevanceLabel.AI_RULE  # an ordinary endpoint takes the hint
+    assert declared(tracking) is RelevanceLabel.AI_OTHER
+    assert declared("Members of the Panel") is RelevanceLabel.AI_OTHER  # no AI word, still AI
+    assert declared("Gigabit broadband contracts signed") is RelevanceLabel.AI_OTHER
 
 
 def test_classify_jsonl_takes_metadata_and_explains() -> None:

@@ -169,7 +169,13 @@ def test_us_agencies() -> None:
 def test_japan_pages() -> None:
     hq = _items("jp_cao/headquarters_documents").items
     assert len(hq) == 4 and all("/cstp/ai/" in i.url and i.url.endswith(".pdf") for i in hq)
-    assert NOT_AI not in set(_labels("jp_cao/headquarters_documents").values())
+    # The headquarters' papers are about AI by construction; the basic plan (draft or adopted) is a rule,
+    # the minutes are other (issue 20: national AI plans are not "other").
+    assert _labels("jp_cao/headquarters_documents") == {
+        "資料1 人工知能基本計画（第2期）（案）": RelevanceLabel.AI_RULE,
+        "議事概要": RelevanceLabel.AI_OTHER,
+        "人工知能基本計画": RelevanceLabel.AI_RULE,
+    }
     ppc = _items("jp_ppc/press_releases").items
     # The year pages in the navigation are not releases.
     assert [i.url.removeprefix("https://www.ppc.go.jp") for i in ppc] == [

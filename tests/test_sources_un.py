@@ -155,7 +155,12 @@ def test_scientific_panel_documents_are_items() -> None:
         ("2026-06/panel-members-list.pdf", "Members of the Panel"),
     ]  # not the brand guide, the privacy notice, the members web page, nor the other bodies' files
     verdicts = judged("un_ai_bodies/scientific_panel_documents", result)
-    assert {v[0].label for v in verdicts.values()} == {RelevanceLabel.AI_OTHER}
+    # About AI by the page's own declaration; the General Assembly's resolution is read as a rule.
+    assert [v[0].label for v in verdicts.values()] == [
+        RelevanceLabel.AI_RULE,
+        RelevanceLabel.AI_OTHER,
+        RelevanceLabel.AI_OTHER,
+    ]
 
 
 def test_global_dialogue_documents_are_items() -> None:

@@ -78,8 +78,13 @@ def test_ftc_ai_topic_page() -> None:
     ]
     assert [i.stable_id for i in result.items] == [i.url for i in result.items]
     assert result.items[2].title == "Workado, LLC, In the Matter of"
-    # Listed under AI by the FTC: about AI even when the title does not say so.
-    assert {v[0].label for v in judged("us_ftc/ai_topic", result).values()} == {RelevanceLabel.AI_OTHER}
+    # Listed under AI by the FTC: about AI even when the title does not say so; the kind is still read (an
+    # order that bans, a case the FTC brought: enforcement; business guidance without a rule's word: other).
+    assert [v[0].label for v in judged("us_ftc/ai_topic", result).values()] == [
+        RelevanceLabel.AI_ENFORCEMENT,
+        RelevanceLabel.AI_OTHER,
+        RelevanceLabel.AI_ENFORCEMENT,
+    ]
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,9 @@ SUMMARY_KIND_WEIGHT = 0.5  # for rule / enforcement / other evidence
 REPEAT_BONUS = 0.5  # per extra summary occurrence of an AI term, at most MAX_REPEATS
 MAX_REPEATS = 2
 KIND_MINIMUM = 1.0  # rule or enforcement evidence needed to name the kind
+# On a source that declares its items about AI (an AI body's page), "other" is the source's own word for
+# them: a kind needs a full term in the title ("basic plan", "order", "ban"), not a hint ("policy").
+DECLARED_KIND_MINIMUM = 2.0
 DOC_TYPE_HINT = 2.0
 DOC_TYPE_MINIMUM = 1.0  # weight of doc-type wording (title or summary, unscaled)
 MAX_TEXT = 50_000  # characters of a summary that are read (a CAC page can carry a whole draft law)
@@ -132,7 +135,10 @@ class RelevanceClassifier:
         jurisdiction: str | None = None,
         doc_type: DocType | None = None,
         meta: SourceMeta | None = None,
+        assume_ai: bool = False,
     ) -> Relevance:
+        """assume_ai: the source says the item is about AI (an AI body's page): the words and the metadata
+        decide only the kind, rule / enforcement / other, never not_ai."""
         matcher = self._matcher(language_key(language, jurisdiction))
         evidence = _Evidence()
         for text, in_title in ((title, True), (summary, False)):
@@ -146,8 +152,10 @@ class RelevanceClassifier:
             score -= evidence.competition
         score = round(max(score, 0.0), 2)
         negatives = [f"-{name}" for name in evidence.top("negative")]
-        if score <= 0 or score < self.settings.threshold:
+        if not assume_ai and (score <= 0 or score < self.settings.threshold):
             return Relevance(RelevanceLabel.NOT_AI, score, tuple(evidence.top("ai") + negatives))
+        if assume_ai:
+            score, negatives = 1.0, []
 
         named = meta_kind(meta, _normalise(title))
         if named is not None:
@@ -162,7 +170,7 @@ class RelevanceClassifier:
         elif doc_type is DocType.ENFORCEMENT:
             kinds["enforcement"] += DOC_TYPE_HINT
             evidence.note("enforcement", f"doc_type={doc_type}", DOC_TYPE_HINT)
-        label, kind = _decide(kinds)
+        label, kind = _decide(kinds, DECLARED_KIND_MINIMUM if assume_ai else KIND_MINIMUM)
         matched = evidence.top("ai") + (evidence.top(kind) if kind else []) + negatives
         return Relevance(label, score, tuple(dict.fromkeys(matched)))
 
@@ -197,11 +205,11 @@ KIND_LABELS = {
 }
 
 
-def _decide(kinds: dict[str, float]) -> tuple[RelevanceLabel, str | None]:
+def _decide(kinds: dict[str, float], minimum: float = KIND_MINIMUM) -> tuple[RelevanceLabel, str | None]:
     rule, enforcement, other = kinds["rule"], kinds["enforcement"], kinds["other"]
-    if enforcement >= KIND_MINIMUM and enforcement >= rule and enforcement >= other:
+    if enforcement >= minimum and enforcement >= rule and enforcement >= other:
         return RelevanceLabel.AI_ENFORCEMENT, "enforcement"
-    if rule >= KIND_MINIMUM and rule >= other:
+    if rule >= minimum and rule >= other:
         return RelevanceLabel.AI_RULE, "rule"
     return RelevanceLabel.AI_OTHER, "other" if other else None
 

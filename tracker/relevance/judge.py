@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from tracker.config import Config
-from tracker.relevance.classifier import KIND_LABELS, RelevanceClassifier, guess_doc_type
-from tracker.relevance.meta import SourceMeta, meta_kind
+from tracker.relevance.classifier import RelevanceClassifier, guess_doc_type
+from tracker.relevance.meta import SourceMeta
 from tracker.specs import EndpointSpec, SourceSpec
 from tracker.types import DocType, DocumentExtraction, ExtractedItem, Relevance, RelevanceLabel
 
@@ -57,13 +57,20 @@ class Judge:
         if mode == "assume_ai_rule":
             return Relevance(RelevanceLabel.AI_RULE, 1.0, ("declared by the source",))
         if mode == "assume_ai_other":
-            # About AI by construction (the FTC's AI topic page, the UN AI bodies' pages). Order of evidence:
-            # the declaration, then the source's metadata for the kind; the words do not overrule either.
-            named = meta_kind(meta, title)
-            if named is None:
-                return Relevance(RelevanceLabel.AI_OTHER, 1.0, ("declared by the source",))
-            label = KIND_LABELS[named.kind]
-            return Relevance(label, 1.0, ("declared by the source", named.evidence))
+            # About AI by construction (the FTC's AI topic page, the UN AI bodies' pages, the Cabinet Office's
+            # AI strategy papers): AI-ness is declared, the kind is still read as for any item (the source's
+            # metadata first, then the words), so an AI basic plan or an enforcement action on such a page is
+            # not "other". Without kind evidence it stays ai_other.
+            said = self.classifier.classify(
+                title,
+                summary,
+                language=self.source.language,
+                jurisdiction=self.source.jurisdiction,
+                doc_type=doc_type,
+                meta=meta,
+                assume_ai=True,
+            )
+            return Relevance(said.label, 1.0, ("declared by the source", *said.matched))
         return self.classifier.classify(
             title,
             summary,

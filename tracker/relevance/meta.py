@@ -106,6 +106,9 @@ def _federal_register(meta: SourceMeta, title: str) -> MetaKind | None:
     return None
 
 
+_FTC_CASES = "/legal-library/browse/cases-proceedings/"
+
+
 def _is_ftc(meta: SourceMeta, title: str) -> bool:
     host = urlsplit(meta.url).hostname or ""
     return (
@@ -126,6 +129,8 @@ def _ftc(meta: SourceMeta, title: str) -> MetaKind | None:
         return MetaKind(ENFORCEMENT, "url=FTC 6(b)", DocType.ENFORCEMENT)
     if _FTC_6B_TITLE.search(title):
         return MetaKind(ENFORCEMENT, "FTC title=6(b) inquiry or study", DocType.ENFORCEMENT)
+    if path.startswith(_FTC_CASES):  # "Workado, LLC, In the Matter of": a case the FTC brought
+        return MetaKind(ENFORCEMENT, "url=FTC cases and proceedings", DocType.ENFORCEMENT)
     return None
 
 
