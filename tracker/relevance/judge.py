@@ -56,29 +56,21 @@ class Judge:
         mode = self.endpoint.relevance
         if mode == "assume_ai_rule":
             return Relevance(RelevanceLabel.AI_RULE, 1.0, ("declared by the source",))
-        if mode == "assume_ai_other":
-            # About AI by construction (the FTC's AI topic page, the UN AI bodies' pages, the Cabinet Office's
-            # AI strategy papers): AI-ness is declared, the kind is still read as for any item (the source's
-            # metadata first, then the words), so an AI basic plan or an enforcement action on such a page is
-            # not "other". Without kind evidence it stays ai_other.
-            said = self.classifier.classify(
-                title,
-                summary,
-                language=self.source.language,
-                jurisdiction=self.source.jurisdiction,
-                doc_type=doc_type,
-                meta=meta,
-                assume_ai=True,
-            )
-            return Relevance(said.label, 1.0, ("declared by the source", *said.matched))
-        return self.classifier.classify(
+        # assume_ai_other: about AI by construction (the FTC's AI topic page, the UN AI bodies' pages, the
+        # Cabinet Office's AI strategy papers). AI-ness is declared; the kind is still read as for any item
+        # (the source's metadata first, then the words), so an AI basic plan or an enforcement action on such
+        # a page is not "other". Without kind evidence it stays ai_other.
+        declared = mode == "assume_ai_other"
+        said = self.classifier.classify(
             title,
             summary,
             language=self.source.language,
             jurisdiction=self.source.jurisdiction,
             doc_type=doc_type,
             meta=meta,
+            assume_ai=declared,
         )
+        return Relevance(said.label, 1.0, ("declared by the source", *said.matched)) if declared else said
 
     def should_alert(self, label: str) -> bool:
         policy = self.config.alert_policy(self.source, self.endpoint)
