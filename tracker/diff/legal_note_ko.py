@@ -123,7 +123,8 @@ _PARTS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]], ...
 )
 
 
-def _summary_ko(line: str) -> str | None:
+def summary_ko(line: str) -> str | None:
+    """A note's summary line in Korean, or None when `line` is not one (any other headline)."""
     if line == "no substantive change":
         return "실질적 변경 없음"
     parts: list[str] = []
@@ -150,12 +151,12 @@ def _summary_ko(line: str) -> str | None:
 
 def is_summary_line(line: str) -> bool:
     """Whether `line` is a note's summary line (tracker.diff.legal_note.summary_line)."""
-    return _summary_ko(line) is not None
+    return summary_ko(line) is not None
 
 
 def summary_line_ko(line: str) -> str:
     """A note's summary line in Korean; any other line unchanged."""
-    said = _summary_ko(line)
+    said = summary_ko(line)
     return line if said is None else said
 
 
@@ -267,4 +268,4 @@ def _continues(group: str, line: str) -> bool:
     return _unit_ko(group) is None and not _HEAD.match(line)
 
 
-__all__ = ["is_summary_line", "note_text_ko", "summary_line_ko", "unit_line_ko"]
+__all__ = ["is_summary_line", "note_text_ko", "summary_ko", "summary_line_ko", "unit_line_ko"]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from tracker.alerts.render import DOC_TYPE_LABELS
 from tracker.diff.acts import MONTHS
-from tracker.diff.legal_note_ko import is_summary_line, note_text_ko, summary_line_ko
+from tracker.diff.legal_note_ko import is_summary_line, note_text_ko, summary_ko
 
 Lang = Literal["ko", "en"]
 LANGUAGES: tuple[Lang, ...] = ("ko", "en")
@@ -59,9 +59,20 @@ _DOC_TYPES: dict[str, dict[str, str]] = {
     },
     "en": DOC_TYPE_LABELS,
 }
-_KINDS: dict[str, dict[str, str]] = {
-    "ko": {"new_item": "신규", "changed_item": "갱신", "document_changed": "개정"},
-    "en": {"new_item": "New", "changed_item": "Updated", "document_changed": "Amended"},
+# A change's kind in words: the digest's entries, the web view's badges and filters.
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "ko": {
+        "new_item": "신규",
+        "changed_item": "갱신",
+        "removed_item": "목록에서 빠짐",
+        "document_changed": "개정",
+    },
+    "en": {
+        "new_item": "New",
+        "changed_item": "Updated",
+        "removed_item": "No longer listed",
+        "document_changed": "Amended",
+    },
 }
 _OPS: dict[str, dict[str, str]] = {
     "ko": {"added": "신설", "changed": "변경", "removed": "삭제"},
@@ -171,7 +182,7 @@ def doc_type_name(doc_type: str, lang: Lang) -> str:
 
 
 def kind_name(kind: str, lang: Lang) -> str:
-    return _KINDS[lang].get(kind, kind)
+    return KIND_NAMES[lang].get(kind, kind)
 
 
 def heading(first: date, last: date, lang: Lang) -> str:
@@ -216,9 +227,10 @@ def translate_headline(parts: list[str], lang: Lang) -> str:
     for part in parts:
         more = _MORE_PART.match(part)
         op = _HEADLINE_PART.match(part)
-        if is_summary_line(part):  # before the op words: a note can end in "changed"
+        korean = summary_ko(part)  # before the op words: a note can end in "changed"
+        if korean is not None:
             notes += 1
-            out.append(summary_line_ko(part) if lang == "ko" else part)
+            out.append(korean if lang == "ko" else part)
         elif more:
             out.append(word("more", lang).format(n=more.group("n")))
         elif op:

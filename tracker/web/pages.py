@@ -22,17 +22,11 @@ _CHANGE = re.compile(r"^/changes/(\d{1,18})$")
 _SNAPSHOT = re.compile(r"^/snapshots/(\d{1,18})/raw$")
 _ROUNDUP = re.compile(r"^/roundups/([0-9-]{22})(?:\.(html|md))?$")
 
-KIND_WORDS = {
-    "new_item": "New",
-    "changed_item": "Updated",
-    "removed_item": "No longer listed",
-    "document_changed": "Amended",
-}
-
 
 def environment() -> Environment:
     """Autoescape on for every template (whatever its name), undefined names are errors."""
     from tracker.alerts.render import DOC_TYPE_LABELS, RELEVANCE_LABELS, safe_link
+    from tracker.digest.i18n import KIND_NAMES
     from tracker.digest.render_html import TEMPLATES as DIGEST_TEMPLATES
 
     env = Environment(
@@ -43,7 +37,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        kind_words=KIND_WORDS,
+        kind_words=KIND_NAMES["en"],
         doc_types=DOC_TYPE_LABELS,
         relevance_labels=RELEVANCE_LABELS,
         safe_link=safe_link,
