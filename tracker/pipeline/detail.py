@@ -32,13 +32,12 @@ from lxml import etree
 
 from tracker.extract.completed import ATTACHMENTS, DETAIL_URL, carry_forward, completed_title
 from tracker.extract.dates import parse_date
-from tracker.extract.decode import decode_body
 from tracker.extract.document import extract_html_document
 from tracker.extract.html_text import element_text, parse_page, truncate
 from tracker.extract.links import filename_title
 from tracker.extract.normalise import clean_text, strip_tracking_query
 from tracker.extract.urls import absolute_url
-from tracker.pipeline.classify_response import classify_response
+from tracker.pipeline.linked import fetch_and_read
 from tracker.relevance.classifier import RelevanceClassifier
 from tracker.specs import DetailSpec, DocumentParser, EndpointSpec, SourceSpec
 from tracker.types import (
@@ -47,7 +46,6 @@ from tracker.types import (
     ExtractionError,
     FetchRequest,
     ItemsExtraction,
-    ResponseStatus,
 )
 
 if TYPE_CHECKING:
@@ -185,21 +183,16 @@ def _wanted(item: ExtractedItem, ctx: EndpointContext, classifier: RelevanceClas
 
 async def fetch_detail(fetcher: Fetcher, endpoint: EndpointSpec, url: str) -> tuple[DetailFields, str] | None:
     """Fetch and read one detail page; None (logged) when it cannot be had."""
-    assert endpoint.detail is not None
+    detail = endpoint.detail
+    assert detail is not None
+    timezone = getattr(endpoint.parser, "timezone", None) or "UTC"
+
+    def read(decoded: DecodedBody, final_url: str) -> tuple[DetailFields, str]:
+        return extract_detail(decoded, detail, final_url, timezone), final_url
+
     # A plain GET, as a browser following the list's link would send: the list's own headers (a JSON
     # API's Referer and X-Requested-With) describe the list request, not this one.
-    result = await fetcher.fetch(FetchRequest(url=url))
-    verdict = classify_response(result, last_good_size=None, shrink_ratio=0)
-    if verdict.status is not ResponseStatus.OK:
-        log.info("detail %s not used: %s", url, verdict.reason)
-        return None
-    try:
-        decoded = decode_body(result.body, result.headers.get("content-type", ""), result.final_url)
-        timezone = getattr(endpoint.parser, "timezone", None) or "UTC"
-        return extract_detail(decoded, endpoint.detail, result.final_url, timezone), result.final_url
-    except (ExtractionError, ValueError) as exc:
-        log.info("detail %s not used: %s", url, exc)
-        return None
+    return await fetch_and_read(fetcher, FetchRequest(url=url), read, "detail", log)
 
 
 async def complete_items(

@@ -24,11 +24,10 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from tracker.extract.decode import decode_body
 from tracker.extract.jsonlist import extract_json_list, id_slug, resolve_path
 from tracker.extract.normalise import clean_text
 from tracker.extract.urls import absolute_url
-from tracker.pipeline.classify_response import classify_response
+from tracker.pipeline.linked import fetch_and_read
 from tracker.relevance.classifier import RelevanceClassifier
 from tracker.specs import FollowSpec
 from tracker.types import (
@@ -37,7 +36,6 @@ from tracker.types import (
     ExtractionError,
     FetchRequest,
     ItemsExtraction,
-    ResponseStatus,
 )
 
 if TYPE_CHECKING:
@@ -154,18 +152,13 @@ async def _fetch_parent(
     spec = ctx.endpoint.follow
     assert spec is not None
     url = absolute_url(_fill(spec.url, id=parent_id, id_slug=id_slug(parent_id)), list_url)
+
     # The list's own headers (Accept: application/ld+json) describe the API, and the followed answer
     # comes from the same API.
-    result = await fetcher.fetch(FetchRequest(url=url, headers=dict(ctx.endpoint.headers)))
-    verdict = classify_response(result, last_good_size=None, shrink_ratio=0)
-    if verdict.status is not ResponseStatus.OK:
-        log.info("follow %s not used: %s", url, verdict.reason)
-        return None
-    try:
-        decoded = decode_body(result.body, result.headers.get("content-type", ""), result.final_url)
+    def read(decoded: DecodedBody, final_url: str) -> list[ExtractedItem]:
         return read_followed(
             decoded,
-            result.final_url,
+            final_url,
             parent_id,
             spec,
             classifier,
@@ -173,9 +166,9 @@ async def _fetch_parent(
             language=ctx.source.language,
             jurisdiction=ctx.source.jurisdiction,
         )
-    except (ExtractionError, ValueError) as exc:
-        log.info("follow %s not used: %s", url, exc)
-        return None
+
+    request = FetchRequest(url=url, headers=dict(ctx.endpoint.headers))
+    return await fetch_and_read(fetcher, request, read, "follow", log)
 
 
 def _stored_family(parent_id: str, known: Mapping[str, ExtractedItem]) -> list[ExtractedItem]:
