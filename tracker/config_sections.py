@@ -8,6 +8,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -40,6 +41,10 @@ def parse_duration(value: Any) -> float:
 
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
+# Checked where they are declared, whichever section holds them (tracker/config_checks.py says why).
+Timezone = Annotated[str, AfterValidator(check_timezone)]
+Cron = Annotated[str, AfterValidator(check_cron)]
+HttpUrl = Annotated[str, AfterValidator(check_http_url)]
 
 
 class Section(BaseModel):
@@ -48,22 +53,12 @@ class Section(BaseModel):
 
 class TrackerSection(Section):
     database: str = "data/tracker.sqlite3"  # a path (relative to the config file) or a SQLAlchemy URL
-    timezone: str = "UTC"
+    timezone: Timezone = "UTC"
     user_agent: str = "ai-reg-tracker/0.1"
-    contact_url: str = "https://github.com/ai-reg-tracker/ai-reg-tracker"
+    contact_url: HttpUrl = "https://github.com/ai-reg-tracker/ai-reg-tracker"
     # false: no built-in regulator is checked unless its [sources.ID] says `enabled = true` (a config
     # for your own sources only).
     builtin_sources: bool = True
-
-    @field_validator("contact_url")
-    @classmethod
-    def _url(cls, v: str) -> str:
-        return check_http_url(v)
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        return check_timezone(v)
 
 
 class FetchSection(Section):
@@ -105,32 +100,17 @@ class RelevanceSection(Section):
 
 
 class EndpointOverride(Section):
-    url: str | None = None
+    url: HttpUrl | None = None
     enabled: bool = True
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, v: str | None) -> str | None:
-        return None if v is None else check_http_url(v)
 
 
 class SourceOverride(Section):
     enabled: bool | None = None  # None = the source's own default
     interval: Seconds | None = None
-    cron: str | None = None  # e.g. "0 9-18 * * mon-fri" in [tracker].timezone or `timezone`
-    timezone: str | None = None
+    cron: Cron | None = None  # e.g. "0 9-18 * * mon-fri" in [tracker].timezone or `timezone`
+    timezone: Timezone | None = None
     alert: AlertPolicy | None = None
     endpoints: dict[str, EndpointOverride] = Field(default_factory=dict)
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str | None) -> str | None:
-        return None if v is None else check_timezone(v)
-
-    @field_validator("cron")
-    @classmethod
-    def _cron(cls, v: str | None) -> str | None:
-        return None if v is None else check_cron(v)
 
     @model_validator(mode="after")
     def _one_schedule(self) -> SourceOverride:
@@ -156,12 +136,7 @@ class SlackSection(Section):
     routes: list[RouteRule] = Field(default_factory=list)
     per_channel_interval: Seconds = 1.1
     max_attempts: int = Field(12, ge=1)
-    base_url: str | None = None  # tests and proxies; None = Slack's own
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, v: str | None) -> str | None:
-        return None if v is None else check_http_url(v)
+    base_url: HttpUrl | None = None  # tests and proxies; None = Slack's own
 
 
 class ServiceSection(Section):
@@ -179,23 +154,13 @@ class ServiceSection(Section):
 class DigestSection(Section):
     language: Literal["ko", "en"] = "ko"
     period: Seconds = 14 * 86400.0
-    cron: str | None = "0 9 * * mon"  # with every_other_week
+    cron: Cron | None = "0 9 * * mon"  # with every_other_week
     every_other_week: bool = True
-    timezone: str = "Asia/Seoul"
+    timezone: Timezone = "Asia/Seoul"
     channel: str | None = None
     out_dir: str = "data/digests"
     summariser_url: str | None = None  # OpenAI-compatible chat completions; key in DIGEST_API_KEY
     summariser_model: str | None = None
-
-    @field_validator("timezone")
-    @classmethod
-    def _tz(cls, v: str) -> str:
-        return check_timezone(v)
-
-    @field_validator("cron")
-    @classmethod
-    def _cron(cls, v: str | None) -> str | None:
-        return None if v is None else check_cron(v)
 
 
 class WebSection(Section):
