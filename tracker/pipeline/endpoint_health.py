@@ -20,6 +20,7 @@ from sqlmodel import Session, col
 from tracker.alerts.outbox import enqueue_ops_alert
 from tracker.config import Config
 from tracker.store.apply import lock_state
+from tracker.store.codec import json_ints
 from tracker.store.models import SourceState
 from tracker.types import FetchResult, ResponseStatus
 
@@ -47,15 +48,6 @@ class KnownState:
 
 
 SIZES_KEPT = 9  # good body sizes remembered per endpoint
-
-
-def json_ints(text: str | None) -> tuple[int, ...]:
-    """A stored JSON list of integers; anything unreadable reads as no history (it is re-learnt)."""
-    try:
-        values = json.loads(text or "[]")
-    except ValueError:
-        return ()
-    return tuple(int(v) for v in values if isinstance(v, int | float)) if isinstance(values, list) else ()
 
 
 def remember_size(state: SourceState, size: int) -> None:

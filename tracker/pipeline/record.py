@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from tracker.alerts.outbox import enqueue_change_alert, enqueue_event_alert
 from tracker.config import Config
-from tracker.pipeline.endpoint_health import json_ints, mark_failure, mark_success
+from tracker.pipeline.endpoint_health import mark_failure, mark_success
 from tracker.pipeline.expectations import Breach, check_drift, remember_count, unit_count
 from tracker.relevance.classifier import RelevanceClassifier
 from tracker.relevance.judge import Judge
@@ -31,6 +31,7 @@ from tracker.store.apply import (
     lock_state,
 )
 from tracker.store.apply_document import apply_document
+from tracker.store.codec import json_ints
 from tracker.store.events import change_identifiers, find_event
 from tracker.store.models import Change
 from tracker.store.snapshots import previous_extraction, record_snapshot

@@ -1,4 +1,5 @@
-"""Extractions <-> JSON, for Snapshot.extracted. Round trips exactly (datetimes as ISO 8601 with offset)."""
+"""Extractions <-> JSON, for Snapshot.extracted. Round trips exactly (datetimes as ISO 8601 with offset).
+And the short JSON lists of numbers an endpoint's state keeps (recent good sizes, item counts)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,12 @@ def extraction_from_json(text: str) -> Extraction:
             amendments=tuple(str(a) for a in data.get("amendments") or ()),
         )
     raise ValueError(f"not a stored extraction (type {kind!r})")
+
+
+def json_ints(text: str | None) -> tuple[int, ...]:
+    """A stored JSON list of integers; anything unreadable reads as no history (it is re-learnt)."""
+    try:
+        values = json.loads(text or "[]")
+    except ValueError:
+        return ()
+    return tuple(int(v) for v in values if isinstance(v, int | float)) if isinstance(values, list) else ()

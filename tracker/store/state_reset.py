@@ -9,13 +9,13 @@ notice still goes out once the endpoint is healthy).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
+from tracker.store.codec import json_ints
 from tracker.store.models import SourceState
 
 # What a reset writes: the learnt history, emptied, and the failure streak, ended.
@@ -40,15 +40,6 @@ class LearntHistory:
     consecutive_failures: int
 
 
-def _ints(text: str | None) -> tuple[int, ...]:
-    """A stored JSON list of numbers, for display; anything unreadable shows as empty."""
-    try:
-        values = json.loads(text or "[]")
-    except ValueError:
-        return ()
-    return tuple(int(v) for v in values if isinstance(v, int | float)) if isinstance(values, list) else ()
-
-
 def learnt_history(session: Session, keys: Sequence[str]) -> list[LearntHistory]:
     """The stored history of those endpoints that have a state row, in the order of `keys`."""
     if not keys:
@@ -60,8 +51,8 @@ def learnt_history(session: Session, keys: Sequence[str]) -> list[LearntHistory]
     return [
         LearntHistory(
             endpoint_key=key,
-            good_sizes=_ints(rows[key].good_sizes),
-            item_counts=_ints(rows[key].item_counts),
+            good_sizes=json_ints(rows[key].good_sizes),
+            item_counts=json_ints(rows[key].item_counts),
             last_good_size=rows[key].last_good_size,
             last_encoding=rows[key].last_encoding,
             consecutive_failures=rows[key].consecutive_failures,
